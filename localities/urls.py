@@ -1,0 +1,13 @@
+from django.urls import path
+
+from localities import views
+
+app_name = "localities"
+urlpatterns = [
+    path("schools/", views.school_list, name="school-list"),
+    path("schools/<int:pk>/", views.school_detail, name="school-detail"),
+    path("localities/", views.locality_list, name="locality-list"),
+    path("localities/<int:pk>/", views.locality_detail, name="locality-detail"),
+    path("scheme/", views.scheme_settings, name="scheme-settings"),
+    path("scheme/edit/", views.scheme_settings_edit, name="scheme-settings-edit"),
+]

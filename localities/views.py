@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import Role
+from accounts.scoping import access_locality, access_school
+from localities import selectors, services
+from localities.forms import MONTHS, SchemeSettingsForm
+from send_portal.pagination import paginate
+from send_portal.policy import tenant_member
+
+STRUCTURE_READERS = (Role.SENCO, Role.AREA_SEND_LEAD, Role.LA_OFFICER, Role.FINANCE_OFFICER)
+
+
+@tenant_member(*STRUCTURE_READERS)
+def school_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()[:100]
+    schools = selectors.school_list_for_scope(scope=request.scope, search=search)  # type: ignore[attr-defined]
+    page = paginate(request, schools)
+    return render(request, "localities/school_list.html", {"page_obj": page, "search": search})
+
+
+@tenant_member(*STRUCTURE_READERS)
+def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    school = access_school(request.scope, pk)  # type: ignore[attr-defined]
+    counts = selectors.school_register_counts(school=school)
+    return render(request, "localities/school_detail.html", {"school": school, "counts": counts})
+
+
+@tenant_member(Role.AREA_SEND_LEAD, Role.LA_OFFICER, Role.FINANCE_OFFICER)
+def locality_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.locality_list_for_scope(scope=request.scope))  # type: ignore[attr-defined]
+    return render(request, "localities/locality_list.html", {"page_obj": page})
+
+
+@tenant_member(Role.AREA_SEND_LEAD, Role.LA_OFFICER, Role.FINANCE_OFFICER)
+def locality_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    locality = access_locality(scope, pk)
+    page = paginate(request, selectors.school_list_for_scope(scope=scope, locality_id=locality.pk))
+    return render(request, "localities/locality_detail.html", {"locality": locality, "page_obj": page})
+
+
+@tenant_member(Role.LA_OFFICER)
+def scheme_settings(request: HttpRequest) -> HttpResponse:
+    authority = selectors.local_authority_for_scope(scope=request.scope)  # type: ignore[attr-defined]
+    month = dict(MONTHS)[authority.financial_year_start_month]
+    return render(
+        request, "localities/scheme_settings.html", {"authority": authority, "financial_year_start_label": month}
+    )
+
+
+@tenant_member(Role.LA_OFFICER)
+@require_http_methods(["GET", "POST"])
+def scheme_settings_edit(request: HttpRequest) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    authority = selectors.local_authority_for_scope(scope=scope)
+    initial = {name: getattr(authority, name) for name in services.SCHEME_SETTING_FIELDS}
+    form = SchemeSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.scheme_settings_update(actor=request.user, scope=scope, data=form.cleaned_data)
+        messages.success(request, "Scheme settings saved")
+        return redirect("localities:scheme-settings")
+    return render(request, "localities/scheme_settings_edit.html", {"form": form, "authority": authority})

@@ -1,0 +1,273 @@
+"""Demo data: five tenants configured from the five seed schemes, with synthetic pupils.
+
+Every name is invented and every UPN is synthetic (valid check letter, no real child). Running it
+twice changes nothing: every row is found by its natural key before it is created.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from guardian.shortcuts import assign_perm
+
+from accounts.models import Membership, Role, RoleAssignment, User
+from localities.models import Governance, LocalAuthority, Locality, Phase, ProvisionKind, School
+from panels.models import Panel, PanelKind
+from pupils.models import NeedType, Pupil, SenStatus
+from pupils.upn import check_letter
+
+
+@dataclass
+class SchemeSeed:
+    name: str
+    la_code: str
+    slug: str
+    scheme_name: str
+    summary: str
+    localities: list[str]
+    schools_per_locality: list[int]
+    panels: list[tuple[str, str]]
+    early_adopter_schools_only: bool = False
+    ehcp_issued_before_excluded: datetime.date | None = None
+    threshold: Decimal = Decimal("6000.00")
+    min_cycles: int = 2
+    area_leads: int = 1
+    extra_schools: list[tuple[str, str]] = field(default_factory=list)  # (provision kind, phase)
+
+
+SCHEMES = [
+    SchemeSeed(
+        name="Croydon",
+        la_code="306",
+        slug="croydon",
+        scheme_name="Locality SEND Support",
+        summary="Early-adopter mainstream schools in four locality groups share devolved budgets for pupils "
+        "with emerging needs. Two Area SEND Leads allocate them; an LA multi-disciplinary panel distributes "
+        "a central sum for complex and exceptional needs.",
+        localities=["North Croydon", "Central Croydon", "East Croydon", "South Croydon"],
+        schools_per_locality=[9, 8, 8, 8],
+        panels=[("Complex and Exceptional Needs Panel", PanelKind.EXCEPTIONAL_NEEDS)],
+        early_adopter_schools_only=True,
+        ehcp_issued_before_excluded=datetime.date(2020, 11, 1),
+        area_leads=2,
+        extra_schools=[(ProvisionKind.SPECIAL, Phase.ALL_THROUGH), (ProvisionKind.ENHANCED_LEARNING, Phase.PRIMARY)],
+    ),
+    SchemeSeed(
+        name="Stockton-on-Tees",
+        la_code="808",
+        slug="stockton",
+        scheme_name="SEN Support and High Needs top-up",
+        summary="Schools follow the graduated approach at SEN Support and fund the first £6,000 from their "
+        "notional SEN budget; above that they apply with evidence to the One Point Panel for top-up.",
+        localities=["Billingham and Norton", "Stockton Town", "Thornaby and Ingleby"],
+        schools_per_locality=[4, 4, 4],
+        panels=[("One Point Panel", PanelKind.HIGH_NEEDS_TOP_UP)],
+    ),
+    SchemeSeed(
+        name="Northumberland",
+        la_code="929",
+        slug="northumberland",
+        scheme_name="SEND Support Services SLA",
+        summary="Specialist teaching services give a core offer free at the point of delivery, with Learner in "
+        "Context visits, plus a traded offer; Educational Psychology has a core partnership offer for all schools.",
+        localities=["North Northumberland", "West Northumberland", "South East Northumberland"],
+        schools_per_locality=[4, 4, 4],
+        panels=[("High Needs Panel", PanelKind.HIGH_NEEDS_TOP_UP)],
+    ),
+    SchemeSeed(
+        name="Norfolk",
+        la_code="926",
+        slug="norfolk",
+        scheme_name="Local First Inclusion",
+        summary="Local support teams give outreach and early help, with more specialist resource bases and "
+        "school-led alternative provision, within a high-needs budget under pressure.",
+        localities=["Norwich", "West Norfolk", "North Norfolk", "Breckland and South Norfolk"],
+        schools_per_locality=[3, 3, 3, 3],
+        panels=[("Local Inclusion Panel", PanelKind.HIGH_NEEDS_TOP_UP)],
+    ),
+    SchemeSeed(
+        name="Northamptonshire",
+        la_code="928",
+        slug="northamptonshire",
+        scheme_name="20:20 Vision",
+        summary="Early identification with families, transparent pathways to assessment and timely "
+        "multi-agency assessment, co-produced with parents.",
+        localities=["Northampton", "Kettering and Corby", "Daventry and South Northamptonshire"],
+        schools_per_locality=[4, 4, 4],
+        panels=[("SEND Support Panel", PanelKind.HIGH_NEEDS_TOP_UP)],
+    ),
+]
+
+SCHOOL_STEMS = [
+    "Oakfield", "Beechwood", "Riverside", "Hillcrest", "Meadowbank", "Ashgrove", "Kingsway", "Larkspur",
+    "Fernhill", "Brookside", "Elmhurst", "Highfield", "Willowbrook", "Rosemead", "Thornfield", "Cedar Park",
+    "Stonebridge", "Wellgate", "Foxley", "Hazelwood", "Marlow Green", "Orchard Vale", "Pinecroft", "Quarry Hill",
+    "Redwood", "Southgate", "Tanners Lane", "Upton Heath", "Valley Road", "Westfield", "Yew Tree", "Ambleside",
+    "Birchfield", "Claremont", "Dovecote", "Eastbrook", "Fairholme", "Glebe",
+]  # fmt: skip
+FIRST_NAMES = [
+    "Amara", "Ben", "Chloe", "Dev", "Ella", "Finn", "Grace", "Harun", "Isla", "Jayden", "Kai", "Layla", "Milo",
+    "Nia", "Oscar", "Priya", "Quinn", "Rosa", "Sami", "Tia", "Umar", "Viola", "Wren", "Xander", "Yusuf", "Zara",
+]  # fmt: skip
+LAST_NAMES = [
+    "Adebayo", "Barker", "Chowdhury", "Dawson", "Evans", "Fletcher", "Gill", "Hughes", "Iqbal", "Jones", "Kowalski",
+    "Lewis", "Mensah", "Nowak", "O'Brien", "Patel", "Quigley", "Robinson", "Singh", "Taylor", "Underwood", "Vaughan",
+    "Walsh", "Yilmaz", "Zielinski",
+]  # fmt: skip
+PRIMARY_NEEDS_AT_K = ["SLCN", "SEMH", "MLD", "SPLD", "ASD", "NSA", "OTH", "PD", "HI", "VI"]
+PRIMARY_NEEDS_AT_E = ["ASD", "SEMH", "SLCN", "SLD", "PMLD", "MSI", "PD"]
+
+ROLE_USERS = [
+    (Role.SENCO, "senco", "SENCO"),
+    (Role.AREA_SEND_LEAD, "area-lead", "Area SEND Lead"),
+    (Role.PANEL_MEMBER, "panel-member", "Panel member"),
+    (Role.LA_OFFICER, "la-officer", "LA officer"),
+    (Role.FINANCE_OFFICER, "finance", "Finance officer"),
+    (Role.SPECIALIST, "specialist", "Educational Psychologist"),
+]
+SHARED_SPECIALIST_EMAIL = "ep.consultant@example.org"
+
+
+@dataclass
+class DemoResult:
+    password: str
+    users: list[tuple[str, str, str]] = field(default_factory=list)  # (email, authority, role)
+
+
+def _upn(la_code: str, establishment: str, serial: int) -> str:
+    body = f"{la_code}{establishment}{19 + serial % 4:02d}{serial % 1000:03d}"
+    return check_letter(body) + body
+
+
+def _user(email: str, full_name: str, password: str) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email, password, full_name=full_name)
+    return user
+
+
+def _grant(user: User, authority: LocalAuthority, role: str, **scope: object) -> Membership:
+    membership, _ = Membership.objects.get_or_create(user=user, local_authority=authority)
+    RoleAssignment.objects.get_or_create(membership=membership, role=role, **scope)  # type: ignore[misc]
+    return membership
+
+
+@transaction.atomic
+def demo_data_load(*, password: str) -> DemoResult:
+    result = DemoResult(password=password)
+    needs = {need.code: need for need in NeedType.objects.all()}
+    school_number = 0
+    for scheme in SCHEMES:
+        rng = random.Random(scheme.la_code)  # noqa: S311 - synthetic data, not security
+        authority, _ = LocalAuthority.objects.get_or_create(
+            la_code=scheme.la_code,
+            defaults={
+                "name": scheme.name,
+                "scheme_name": scheme.scheme_name,
+                "scheme_summary": scheme.summary,
+                "notional_sen_threshold": scheme.threshold,
+                "min_completed_cycles_for_top_up": scheme.min_cycles,
+                "early_adopter_schools_only": scheme.early_adopter_schools_only,
+                "ehcp_issued_before_excluded": scheme.ehcp_issued_before_excluded,
+            },
+        )
+        localities = []
+        schools: list[School] = []
+        establishment = 2000
+        for locality_name, school_count in zip(scheme.localities, scheme.schools_per_locality, strict=True):
+            locality, _ = Locality.objects.get_or_create(local_authority=authority, name=locality_name)
+            localities.append(locality)
+            for index in range(school_count):
+                establishment += 1
+                school_number += 1
+                secondary = index % 4 == 3
+                stem = SCHOOL_STEMS[(school_number * 7) % len(SCHOOL_STEMS)]
+                school, _ = School.objects.get_or_create(
+                    urn=f"9{scheme.la_code[1:]}{establishment % 1000:03d}",
+                    defaults={
+                        "local_authority": authority,
+                        "establishment_number": f"{establishment}" if not secondary else f"{establishment + 2000}",
+                        "name": f"{stem} {'Academy' if secondary else 'Primary School'}",
+                        "phase": Phase.SECONDARY if secondary else Phase.PRIMARY,
+                        "governance": Governance.ACADEMY if secondary or index % 3 == 0 else Governance.MAINTAINED,
+                        "is_early_adopter": scheme.early_adopter_schools_only,
+                        "locality": locality,
+                    },
+                )
+                schools.append(school)
+        for kind, phase in scheme.extra_schools:
+            establishment += 1
+            label = "Special School" if kind == ProvisionKind.SPECIAL else "Primary School (Enhanced Learning Provision)"
+            school, _ = School.objects.get_or_create(
+                urn=f"9{scheme.la_code[1:]}{establishment % 1000:03d}",
+                defaults={
+                    "local_authority": authority,
+                    "establishment_number": f"{7000 + establishment % 1000}",
+                    "name": f"{SCHOOL_STEMS[establishment % len(SCHOOL_STEMS)]} {label}",
+                    "phase": phase,
+                    "provision_kind": kind,
+                    "locality": localities[0],
+                },
+            )
+            schools.append(school)
+        panels = [
+            Panel.objects.get_or_create(local_authority=authority, name=name, defaults={"kind": kind})[0]
+            for name, kind in scheme.panels
+        ]
+
+        pupils = []
+        today = datetime.date.today()
+        for school in schools:
+            for serial in range(8):
+                year = rng.randint(7, 11) if school.phase == Phase.SECONDARY else rng.randint(0, 6)
+                status = SenStatus.EHC_PLAN if serial == 7 else SenStatus.SEN_SUPPORT
+                need_code = rng.choice(PRIMARY_NEEDS_AT_E if status == SenStatus.EHC_PLAN else PRIMARY_NEEDS_AT_K)
+                birth_year = today.year - year - 5 - (1 if today.month >= 9 else 0)
+                pupils.append(
+                    Pupil(
+                        local_authority=authority,
+                        school=school,
+                        upn=_upn(scheme.la_code, school.establishment_number, serial + school.pk * 10),
+                        first_name=rng.choice(FIRST_NAMES),
+                        last_name=rng.choice(LAST_NAMES),
+                        date_of_birth=datetime.date(birth_year, rng.randint(9, 12), rng.randint(1, 28)),
+                        nc_year=year,
+                        sen_status=status,
+                        primary_need=needs[need_code],
+                        ehcp_issued_on=datetime.date(2019 + serial % 5, 3, 14) if status == SenStatus.EHC_PLAN else None,
+                    )
+                )
+        Pupil.objects.bulk_create(pupils, ignore_conflicts=True)
+
+        for role, prefix, title in ROLE_USERS:
+            count = scheme.area_leads if role == Role.AREA_SEND_LEAD else 1
+            for number in range(1, count + 1):
+                suffix = f"-{number}" if count > 1 else ""
+                email = f"{prefix}{suffix}.{scheme.slug}@example.org"
+                user = _user(email, f"{title}{suffix.replace('-', ' ')} ({scheme.name})", password)
+                if role == Role.SENCO:
+                    _grant(user, authority, role, school=schools[0])
+                elif role == Role.AREA_SEND_LEAD:
+                    share = localities[number - 1 :: count]
+                    for locality in share:
+                        _grant(user, authority, role, locality=locality)
+                elif role == Role.PANEL_MEMBER:
+                    _grant(user, authority, role, panel=panels[0])
+                else:
+                    membership = _grant(user, authority, role)
+                    if role == Role.SPECIALIST:
+                        for pupil in Pupil.objects.filter(school=schools[1]).order_by("pk")[:3]:
+                            assign_perm("pupils.view_pupil", membership.user, pupil)
+                result.users.append((email, scheme.name, str(Role(role).label)))
+
+    # One specialist working for two councils, to show choosing which one to work in.
+    consultant = _user(SHARED_SPECIALIST_EMAIL, "Consultant Educational Psychologist", password)
+    for la_code in ("926", "928"):
+        authority = LocalAuthority.objects.get(la_code=la_code)
+        _grant(consultant, authority, Role.SPECIALIST)
+    result.users.append((SHARED_SPECIALIST_EMAIL, "Norfolk and Northamptonshire", "Specialist"))
+    return result

@@ -1,0 +1,54 @@
+"""One way to render GOV.UK form fields: a form renderer, widgets and a base form class."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+
+class GovukFormRenderer(TemplatesSetting):
+    form_template_name = "govuk/forms/form.html"
+    field_template_name = "govuk/forms/field.html"
+
+
+class GovukDateInput(forms.MultiWidget):
+    """The GOV.UK date input pattern: separate day, month and year boxes."""
+
+    template_name = "govuk/forms/date_input.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        widgets = {
+            "day": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}),
+            "month": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}),
+            "year": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        if isinstance(value, str) and value.count("-") == 2:
+            year, month, day = value.split("-")
+            return [day, month, year]
+        return [None, None, None]
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        day, month, year = (part.strip() if part else "" for part in super().value_from_datadict(data, files, name))
+        if not (day or month or year):
+            return ""
+        return f"{year}-{month.zfill(2)}-{day.zfill(2)}"
+
+
+class GovukDateField(forms.DateField):
+    widget = GovukDateInput
+    input_formats = ["%Y-%m-%d"]
+    default_error_messages = {"invalid": "Enter a real date, for example 27 3 2017"}
+
+
+class GovukForm(forms.Form):
+    """Base for every page form: GOV.UK error messages and a stable field order for the error summary."""
+
+    template_name = "govuk/forms/form.html"

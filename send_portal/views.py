@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from send_portal import selectors
+from send_portal.policy import public, tenant_member
+
+
+@tenant_member()
+def home(request: HttpRequest) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    summary = selectors.home_summary_for_scope(scope=scope)
+    roles = [assignment for assignment in request.membership.roles.all()]  # type: ignore[attr-defined]
+    return render(request, "home.html", {"summary": summary, "role_assignments": roles, "scope": scope})
+
+
+@public
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/accessibility.html")
+
+
+@public
+def cookies(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/cookies.html")
+
+
+@public
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/privacy.html")
+
+
+def _check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return "ok"
+
+
+def _check_redis() -> str:
+    if not settings.REDIS_URL:
+        return "not configured (in-process tasks)"
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        client.ping()
+    finally:
+        client.close()
+    return "ok"
+
+
+def _check_celery() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "not configured (in-process tasks)"
+    from send_portal.celery import app
+
+    replies = app.control.ping(timeout=1.0)
+    if not replies:
+        raise RuntimeError("no worker answered")
+    return f"ok ({len(replies)} worker{'s' if len(replies) != 1 else ''})"
+
+
+@public
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and readiness for load balancers: names the broken part, never leaks details."""
+    checks = {}
+    healthy = True
+    for name, check in (("database", _check_database), ("redis", _check_redis), ("celery", _check_celery)):
+        try:
+            checks[name] = check()
+        except Exception as error:  # noqa: BLE001 - any failure means this part is down
+            healthy = False
+            checks[name] = f"down ({type(error).__name__})"
+            if name == "redis":
+                checks["celery"] = "down (no broker)"
+                break
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks, "request": uuid.uuid4().hex[:8]},
+        status=200 if healthy else 503,
+    )
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "errors/500.html", status=500)
