@@ -34,4 +34,4 @@ class ChooseAuthorityForm(GovukForm):
 
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["local_authority"].choices = choices
+        self.fields["local_authority"].choices = choices  # type: ignore[attr-defined]

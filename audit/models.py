@@ -26,9 +26,7 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
-            models.Index(
-                fields=["local_authority", "object_type", "object_id", "created_at"], name="audit_object_idx"
-            ),
+            models.Index(fields=["local_authority", "object_type", "object_id", "created_at"], name="audit_object_idx"),
             models.Index(fields=["local_authority", "actor", "created_at"], name="audit_actor_idx"),
         ]
 

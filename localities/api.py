@@ -18,8 +18,17 @@ class SchoolOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = School
-        fields = ["id", "urn", "establishment_number", "name", "phase", "provision_kind", "governance",
-                  "is_early_adopter", "locality"]
+        fields = [
+            "id",
+            "urn",
+            "establishment_number",
+            "name",
+            "phase",
+            "provision_kind",
+            "governance",
+            "is_early_adopter",
+            "locality",
+        ]
 
 
 @tenant_member(*STRUCTURE_READERS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -82,7 +82,7 @@ class LocalAuthority(models.Model):
 class TenantQuerySet(models.QuerySet):
     """Base for every tenant-owned model: scoping rules live on each model's queryset."""
 
-    def in_tenant(self, local_authority_id: int) -> TenantQuerySet:
+    def in_tenant(self, local_authority_id: int) -> Self:
         return self.filter(local_authority_id=local_authority_id)
 
 
@@ -96,7 +96,7 @@ class TenantOwned(models.Model):
 
 
 class LocalityQuerySet(TenantQuerySet):
-    def visible_to(self, scope: Scope) -> LocalityQuerySet:
+    def visible_to(self, scope: Scope) -> Self:
         qs = self.in_tenant(scope.local_authority_id)
         if scope.sees_whole_tenant:
             return qs
@@ -144,7 +144,7 @@ class Governance(models.TextChoices):
 
 
 class SchoolQuerySet(TenantQuerySet):
-    def visible_to(self, scope: Scope) -> SchoolQuerySet:
+    def visible_to(self, scope: Scope) -> Self:
         qs = self.in_tenant(scope.local_authority_id)
         if scope.sees_whole_tenant:
             return qs
@@ -160,18 +160,14 @@ class School(TenantOwned):
     governance = models.CharField(max_length=12, choices=Governance.choices, default=Governance.MAINTAINED)
     is_early_adopter = models.BooleanField(default=False)
     is_open = models.BooleanField(default=True)
-    locality = models.ForeignKey(
-        Locality, on_delete=models.PROTECT, null=True, blank=True, related_name="schools"
-    )
+    locality = models.ForeignKey(Locality, on_delete=models.PROTECT, null=True, blank=True, related_name="schools")
 
     objects = SchoolQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["local_authority", "establishment_number"], name="school_laestab_unique"
-            ),
+            models.UniqueConstraint(fields=["local_authority", "establishment_number"], name="school_laestab_unique"),
         ]
         indexes = [
             models.Index(fields=["local_authority", "name"], name="school_la_name_idx"),

@@ -48,4 +48,6 @@ def scheme_settings_update(*, actor: Any, scope: Scope, data: dict[str, Any]) ->
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    return {key: (value if isinstance(value, (str, int, bool, type(None))) else str(value)) for key, value in values.items()}
+    return {
+        key: (value if isinstance(value, (str, int, bool, type(None))) else str(value)) for key, value in values.items()
+    }

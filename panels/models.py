@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from django.db import models
 
@@ -18,7 +18,7 @@ class PanelKind(models.TextChoices):
 
 
 class PanelQuerySet(TenantQuerySet):
-    def visible_to(self, scope: Scope) -> PanelQuerySet:
+    def visible_to(self, scope: Scope) -> Self:
         qs = self.in_tenant(scope.local_authority_id)
         if scope.sees_whole_tenant:
             return qs

@@ -20,7 +20,17 @@ class PupilOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Pupil
-        fields = ["id", "upn", "first_name", "last_name", "date_of_birth", "nc_year", "school", "sen_status", "primary_need"]
+        fields = [
+            "id",
+            "upn",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "nc_year",
+            "school",
+            "sen_status",
+            "primary_need",
+        ]
 
 
 @tenant_member(*PUPIL_READERS)
@@ -42,6 +52,3 @@ class PupilDetailApi(RetrieveAPIView):
         pupil = access_pupil(scope_of(self.request), self.kwargs["pk"])
         services.pupil_record_viewed(actor=self.request.user, pupil=pupil)
         return pupil
-
-
-

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from django.db import models
 from django.db.models import Q
@@ -59,7 +59,7 @@ class NationalCurriculumYear(models.IntegerChoices):
 
 
 class PupilQuerySet(TenantQuerySet):
-    def visible_to(self, scope: Scope) -> PupilQuerySet:
+    def visible_to(self, scope: Scope) -> Self:
         qs = self.in_tenant(scope.local_authority_id)
         if scope.sees_all_pupils:
             return qs
@@ -84,12 +84,8 @@ class Pupil(TenantOwned):
     nc_year = models.SmallIntegerField("national curriculum year", choices=NationalCurriculumYear.choices)
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
     sen_status = models.CharField("SEN provision", max_length=1, choices=SenStatus.choices)
-    primary_need = models.ForeignKey(
-        NeedType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    secondary_need = models.ForeignKey(
-        NeedType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    primary_need = models.ForeignKey(NeedType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    secondary_need = models.ForeignKey(NeedType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     ehcp_issued_on = models.DateField("EHC plan issue date", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

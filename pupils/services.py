@@ -55,7 +55,9 @@ def pupil_create(
         errors["upn"] = error.messages
     if date_of_birth > timezone.localdate():
         errors["date_of_birth"] = "Date of birth must be in the past"
-    errors.update(validate_census_needs(sen_status=sen_status, primary_need=primary_need, secondary_need=secondary_need))
+    errors.update(
+        validate_census_needs(sen_status=sen_status, primary_need=primary_need, secondary_need=secondary_need)
+    )
     if sen_status == SenStatus.EHC_PLAN and ehcp_issued_on is None:
         errors["ehcp_issued_on"] = "Enter the date the EHC plan was issued"
     if sen_status != SenStatus.EHC_PLAN:

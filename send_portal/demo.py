@@ -10,6 +10,7 @@ import datetime
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from guardian.shortcuts import assign_perm
@@ -150,9 +151,9 @@ def _user(email: str, full_name: str, password: str) -> User:
     return user
 
 
-def _grant(user: User, authority: LocalAuthority, role: str, **scope: object) -> Membership:
+def _grant(user: User, authority: LocalAuthority, role: str, **scope: Any) -> Membership:
     membership, _ = Membership.objects.get_or_create(user=user, local_authority=authority)
-    RoleAssignment.objects.get_or_create(membership=membership, role=role, **scope)  # type: ignore[misc]
+    RoleAssignment.objects.get_or_create(membership=membership, role=role, **scope)
     return membership
 
 
@@ -201,7 +202,9 @@ def demo_data_load(*, password: str) -> DemoResult:
                 schools.append(school)
         for kind, phase in scheme.extra_schools:
             establishment += 1
-            label = "Special School" if kind == ProvisionKind.SPECIAL else "Primary School (Enhanced Learning Provision)"
+            label = (
+                "Special School" if kind == ProvisionKind.SPECIAL else "Primary School (Enhanced Learning Provision)"
+            )
             school, _ = School.objects.get_or_create(
                 urn=f"9{scheme.la_code[1:]}{establishment % 1000:03d}",
                 defaults={
@@ -238,7 +241,9 @@ def demo_data_load(*, password: str) -> DemoResult:
                         nc_year=year,
                         sen_status=status,
                         primary_need=needs[need_code],
-                        ehcp_issued_on=datetime.date(2019 + serial % 5, 3, 14) if status == SenStatus.EHC_PLAN else None,
+                        ehcp_issued_on=datetime.date(2019 + serial % 5, 3, 14)
+                        if status == SenStatus.EHC_PLAN
+                        else None,
                     )
                 )
         Pupil.objects.bulk_create(pupils, ignore_conflicts=True)

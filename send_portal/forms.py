@@ -20,7 +20,7 @@ class GovukDateInput(forms.MultiWidget):
     template_name = "govuk/forms/date_input.html"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        widgets = {
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             "day": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}),
             "month": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}),
             "year": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),

@@ -59,7 +59,7 @@ def policy_of(view_func: Callable[..., Any]) -> AccessPolicy | None:
     for candidate in (view_func, getattr(view_func, "view_class", None), getattr(view_func, "cls", None)):
         policy = getattr(candidate, "access_policy", None)
         if policy is not None:
-            return policy  # type: ignore[no-any-return]
+            return policy
     module = getattr(view_func, "__module__", "") or ""
     for prefix, module_policy in MODULE_POLICIES.items():
         if module.startswith(prefix):

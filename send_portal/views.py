@@ -16,7 +16,7 @@ from send_portal.policy import public, tenant_member
 def home(request: HttpRequest) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     summary = selectors.home_summary_for_scope(scope=scope)
-    roles = [assignment for assignment in request.membership.roles.all()]  # type: ignore[attr-defined]
+    roles = list(request.membership.roles.all())  # type: ignore[attr-defined]
     return render(request, "home.html", {"summary": summary, "role_assignments": roles, "scope": scope})
 
 

@@ -5,26 +5,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('localities', '0001_initial'),
+        ("localities", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Panel',
+            name="Panel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('kind', models.CharField(choices=[('exceptional_needs', 'Complex and exceptional needs'), ('top_up', 'High Needs top-up')], max_length=20)),
-                ('description', models.TextField(blank=True)),
-                ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='localities.localauthority')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("exceptional_needs", "Complex and exceptional needs"),
+                            ("top_up", "High Needs top-up"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="localities.localauthority"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('local_authority', 'name'), name='panel_name_unique_in_la')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("local_authority", "name"), name="panel_name_unique_in_la")
+                ],
             },
         ),
     ]

@@ -6,120 +6,195 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('localities', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("localities", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NeedType',
+            name="NeedType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=8, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('valid_with_sen_support', models.BooleanField(default=True)),
-                ('valid_with_ehc_plan', models.BooleanField(default=True)),
-                ('is_active', models.BooleanField(default=True)),
-                ('sort_order', models.PositiveSmallIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=8, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                ("valid_with_sen_support", models.BooleanField(default=True)),
+                ("valid_with_ehc_plan", models.BooleanField(default=True)),
+                ("is_active", models.BooleanField(default=True)),
+                ("sort_order", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['sort_order', 'code'],
+                "ordering": ["sort_order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Pupil',
+            name="Pupil",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('upn', models.CharField(max_length=13, verbose_name='UPN')),
-                ('first_name', models.CharField(max_length=100)),
-                ('last_name', models.CharField(max_length=100)),
-                ('date_of_birth', models.DateField()),
-                ('nc_year', models.SmallIntegerField(choices=[(-2, 'Nursery 1'), (-1, 'Nursery 2'), (0, 'Reception'), (1, 'Year 1'), (2, 'Year 2'), (3, 'Year 3'), (4, 'Year 4'), (5, 'Year 5'), (6, 'Year 6'), (7, 'Year 7'), (8, 'Year 8'), (9, 'Year 9'), (10, 'Year 10'), (11, 'Year 11'), (12, 'Year 12'), (13, 'Year 13'), (14, 'Year 14')], verbose_name='national curriculum year')),
-                ('sen_status', models.CharField(choices=[('K', 'SEN Support'), ('E', 'EHC plan'), ('N', 'No SEN')], max_length=1, verbose_name='SEN provision')),
-                ('ehcp_issued_on', models.DateField(blank=True, null=True, verbose_name='EHC plan issue date')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='localities.localauthority')),
-                ('primary_need', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='pupils.needtype')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pupils', to='localities.school')),
-                ('secondary_need', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='pupils.needtype')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("upn", models.CharField(max_length=13, verbose_name="UPN")),
+                ("first_name", models.CharField(max_length=100)),
+                ("last_name", models.CharField(max_length=100)),
+                ("date_of_birth", models.DateField()),
+                (
+                    "nc_year",
+                    models.SmallIntegerField(
+                        choices=[
+                            (-2, "Nursery 1"),
+                            (-1, "Nursery 2"),
+                            (0, "Reception"),
+                            (1, "Year 1"),
+                            (2, "Year 2"),
+                            (3, "Year 3"),
+                            (4, "Year 4"),
+                            (5, "Year 5"),
+                            (6, "Year 6"),
+                            (7, "Year 7"),
+                            (8, "Year 8"),
+                            (9, "Year 9"),
+                            (10, "Year 10"),
+                            (11, "Year 11"),
+                            (12, "Year 12"),
+                            (13, "Year 13"),
+                            (14, "Year 14"),
+                        ],
+                        verbose_name="national curriculum year",
+                    ),
+                ),
+                (
+                    "sen_status",
+                    models.CharField(
+                        choices=[("K", "SEN Support"), ("E", "EHC plan"), ("N", "No SEN")],
+                        max_length=1,
+                        verbose_name="SEN provision",
+                    ),
+                ),
+                ("ehcp_issued_on", models.DateField(blank=True, null=True, verbose_name="EHC plan issue date")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="localities.localauthority"
+                    ),
+                ),
+                (
+                    "primary_need",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="pupils.needtype",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="pupils", to="localities.school"
+                    ),
+                ),
+                (
+                    "secondary_need",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="pupils.needtype",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['last_name', 'first_name', 'pk'],
-                'permissions': [('refer_pupil', 'Can refer a pupil to a specialist')],
+                "ordering": ["last_name", "first_name", "pk"],
+                "permissions": [("refer_pupil", "Can refer a pupil to a specialist")],
             },
         ),
         migrations.CreateModel(
-            name='PupilGroupObjectPermission',
+            name="PupilGroupObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='pupils.pupil')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.group')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("content_object", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="pupils.pupil")),
+                ("group", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.group")),
+                ("permission", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.permission")),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='PupilUserObjectPermission',
+            name="PupilUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='pupils.pupil')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("content_object", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="pupils.pupil")),
+                ("permission", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.permission")),
+                ("user", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddIndex(
-            model_name='pupil',
-            index=models.Index(fields=['school', 'last_name', 'first_name'], name='pupil_school_name_idx'),
+            model_name="pupil",
+            index=models.Index(fields=["school", "last_name", "first_name"], name="pupil_school_name_idx"),
         ),
         migrations.AddIndex(
-            model_name='pupil',
-            index=models.Index(fields=['local_authority', 'last_name', 'first_name'], name='pupil_la_name_idx'),
+            model_name="pupil",
+            index=models.Index(fields=["local_authority", "last_name", "first_name"], name="pupil_la_name_idx"),
         ),
         migrations.AddIndex(
-            model_name='pupil',
-            index=models.Index(fields=['local_authority', 'sen_status'], name='pupil_la_status_idx'),
+            model_name="pupil",
+            index=models.Index(fields=["local_authority", "sen_status"], name="pupil_la_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='pupil',
-            index=models.Index(fields=['local_authority', 'nc_year'], name='pupil_la_year_idx'),
+            model_name="pupil",
+            index=models.Index(fields=["local_authority", "nc_year"], name="pupil_la_year_idx"),
         ),
         migrations.AddIndex(
-            model_name='pupil',
-            index=models.Index(fields=['local_authority', 'primary_need'], name='pupil_la_need_idx'),
+            model_name="pupil",
+            index=models.Index(fields=["local_authority", "primary_need"], name="pupil_la_need_idx"),
         ),
         migrations.AddConstraint(
-            model_name='pupil',
-            constraint=models.UniqueConstraint(fields=('local_authority', 'upn'), name='pupil_upn_unique_in_la'),
+            model_name="pupil",
+            constraint=models.UniqueConstraint(fields=("local_authority", "upn"), name="pupil_upn_unique_in_la"),
         ),
         migrations.AddConstraint(
-            model_name='pupil',
-            constraint=models.CheckConstraint(condition=models.Q(('sen_status', 'N'), ('primary_need__isnull', False), _connector='OR'), name='pupil_need_required_for_k_and_e'),
+            model_name="pupil",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sen_status", "N"), ("primary_need__isnull", False), _connector="OR"),
+                name="pupil_need_required_for_k_and_e",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pupil',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('ehcp_issued_on__isnull', False), ('sen_status', 'E')), models.Q(('sen_status', 'E'), _negated=True), _connector='OR'), name='pupil_ehcp_date_required_for_e'),
+            model_name="pupil",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("ehcp_issued_on__isnull", False), ("sen_status", "E")),
+                    models.Q(("sen_status", "E"), _negated=True),
+                    _connector="OR",
+                ),
+                name="pupil_ehcp_date_required_for_e",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pupil',
-            constraint=models.CheckConstraint(condition=models.Q(('secondary_need__isnull', True), models.Q(('secondary_need', models.F('primary_need')), _negated=True), _connector='OR'), name='pupil_secondary_need_differs'),
+            model_name="pupil",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("secondary_need__isnull", True),
+                    models.Q(("secondary_need", models.F("primary_need")), _negated=True),
+                    _connector="OR",
+                ),
+                name="pupil_secondary_need_differs",
+            ),
         ),
         migrations.AlterUniqueTogether(
-            name='pupilgroupobjectpermission',
-            unique_together={('group', 'permission', 'content_object')},
+            name="pupilgroupobjectpermission",
+            unique_together={("group", "permission", "content_object")},
         ),
         migrations.AlterUniqueTogether(
-            name='pupiluserobjectpermission',
-            unique_together={('user', 'permission', 'content_object')},
+            name="pupiluserobjectpermission",
+            unique_together={("user", "permission", "content_object")},
         ),
     ]

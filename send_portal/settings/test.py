@@ -8,10 +8,10 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("DATABASE_URL", "postgres://send_portal:send_portal@127.0.0.1:5432/send_portal")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 
-from send_portal.settings.base import *  # noqa: E402,F403
+from send_portal.settings.base import *  # noqa: F403
 from send_portal.settings.base import BASE_DIR, env
 
-if not DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise RuntimeError("Tests run on PostgreSQL only: set DATABASE_URL to a postgres:// URL.")
 
 # Tasks run in-process when their on-commit callback fires; one test drives a real worker over Redis.
@@ -20,4 +20,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "var" / "test-uploads"))
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Serve compiled assets straight from frontend/build (no collectstatic in tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

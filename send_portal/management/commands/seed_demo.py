@@ -23,6 +23,6 @@ class Command(BaseCommand):
         result = demo_data_load(password=password)
         if options["quiet_users"]:
             return
-        self.stdout.write("Demo users (password for all: %s):" % result.password)
+        self.stdout.write(f"Demo users (password for all: {result.password}):")
         for email, authority, role in result.users:
             self.stdout.write(f"  {email:<42} {role:<26} {authority}")
