@@ -20,11 +20,12 @@ class GovukDateInput(forms.MultiWidget):
     template_name = "govuk/forms/date_input.html"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
-            "day": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}),
-            "month": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}),
-            "year": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
-        }
+        # Day, month, year: a list so the inputs are named field_0, field_1, field_2.
+        widgets: list[forms.Widget | type[forms.Widget]] = [
+            forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}),
+            forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}),
+            forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+        ]
         super().__init__(widgets, attrs)
 
     def decompress(self, value: Any) -> list[Any]:

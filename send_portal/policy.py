@@ -17,6 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.views.generic import RedirectView
 
 logger = logging.getLogger(__name__)
 V = TypeVar("V")
@@ -51,8 +52,13 @@ def tenant_member(*roles: str) -> Callable[[V], V]:
 
 
 PLATFORM_ADMIN = AccessPolicy("platform_admin")
+REDIRECT_ONLY = AccessPolicy("public")
 # Third-party views whose own checks we rely on, declared here rather than by decorator.
-MODULE_POLICIES = {"django.contrib.admin": PLATFORM_ADMIN}
+MODULE_POLICIES = {
+    "django.contrib.admin": PLATFORM_ADMIN,
+    # The admin's "view on site" shortcut only redirects to the object's own page, which has its own policy.
+    "django.contrib.contenttypes.views": AccessPolicy("signed_in"),
+}
 
 
 def policy_of(view_func: Callable[..., Any]) -> AccessPolicy | None:
@@ -60,6 +66,8 @@ def policy_of(view_func: Callable[..., Any]) -> AccessPolicy | None:
         policy = getattr(candidate, "access_policy", None)
         if policy is not None:
             return policy
+    if getattr(view_func, "view_class", None) is RedirectView:
+        return REDIRECT_ONLY  # a redirect serves nothing; its target declares its own policy
     module = getattr(view_func, "__module__", "") or ""
     for prefix, module_policy in MODULE_POLICIES.items():
         if module.startswith(prefix):

@@ -56,10 +56,10 @@ def _check_redis() -> str:
 
 
 def _check_celery() -> str:
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return "not configured (in-process tasks)"
     from send_portal.celery import app
 
+    if app.conf.task_always_eager:
+        return "not configured (in-process tasks)"
     replies = app.control.ping(timeout=1.0)
     if not replies:
         raise RuntimeError("no worker answered")

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.conftest import client_for
+from tests.fixtures import client_for
 
 OK, FORBIDDEN, NOT_FOUND = 200, 403, 404
 

@@ -7,7 +7,7 @@ from accounts.scoping import scope_for_membership, visible
 from localities.models import School
 from pupils.models import Pupil
 from pupils.services import pupil_refer_to_specialist
-from tests.conftest import client_for
+from tests.fixtures import client_for
 
 
 def _visible_pupils(user):

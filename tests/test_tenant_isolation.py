@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.conftest import client_for
+from tests.fixtures import client_for
 
 ROLES = ["senco", "area_lead", "panel_member", "la_officer", "finance_officer", "specialist"]
 

@@ -6,7 +6,9 @@ os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("DATABASE_URL", "postgres://send_portal:send_portal@127.0.0.1:5432/send_portal")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+# One Redis database per pytest-xdist worker, so one worker's Celery test never sees another's.
+_xdist_index = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:6379/{15 - _xdist_index % 8}")
 
 from send_portal.settings.base import *  # noqa: F403
 from send_portal.settings.base import BASE_DIR, env

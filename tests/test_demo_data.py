@@ -1,0 +1,72 @@
+"""The demo command builds five councils from the seed schemes and changes nothing when run again."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import Membership, Role, RoleAssignment, User
+from audit.models import AuditEvent
+from localities.models import LocalAuthority, Locality, School
+from panels.models import Panel
+from pupils.models import Pupil, PupilUserObjectPermission
+from pupils.upn import validate_upn
+
+MODELS = [LocalAuthority, Locality, School, Panel, Pupil, User, Membership, RoleAssignment, PupilUserObjectPermission]
+
+
+@pytest.fixture
+def seeded(db, settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    return capsys.readouterr().out
+
+
+def test_demo_runs_twice_without_duplicating_anything(seeded, settings):
+    before = {model.__name__: model.objects.count() for model in MODELS}
+    call_command("seed_demo", "--quiet-users")
+    after = {model.__name__: model.objects.count() for model in MODELS}
+    assert after == before
+    assert before["LocalAuthority"] == 5 and before["Pupil"] > 500
+
+
+def test_croydon_is_configured_from_its_seed_scheme(seeded):
+    croydon = LocalAuthority.objects.get(la_code="306")
+    assert croydon.scheme_name == "Locality SEND Support"
+    assert croydon.early_adopter_schools_only is True
+    assert str(croydon.ehcp_issued_before_excluded) == "2020-11-01"
+    assert Locality.objects.filter(local_authority=croydon).count() == 4
+    early_adopters = School.objects.filter(local_authority=croydon, is_early_adopter=True, provision_kind="mainstream")
+    assert early_adopters.count() == 33
+    leads = RoleAssignment.objects.filter(membership__local_authority=croydon, role=Role.AREA_SEND_LEAD)
+    assert leads.values("membership__user").distinct().count() == 2
+    assert leads.values("locality").distinct().count() == 4  # every locality has its lead
+    assert Panel.objects.get(local_authority=croydon).kind == "exceptional_needs"
+
+
+def test_stockton_has_the_6000_threshold_and_the_one_point_panel(seeded):
+    stockton = LocalAuthority.objects.get(la_code="808")
+    assert stockton.notional_sen_threshold == Decimal("6000.00")
+    assert Panel.objects.filter(local_authority=stockton, name="One Point Panel").exists()
+
+
+def test_every_demo_pupil_has_a_valid_upn_of_its_own_council(seeded):
+    for upn, la_code in Pupil.objects.values_list("upn", "local_authority__la_code"):
+        assert validate_upn(upn) == upn
+        assert upn[1:4] == la_code
+
+
+def test_demo_prints_a_user_for_every_role_of_every_council(seeded):
+    for slug in ("croydon", "stockton", "northumberland", "norfolk", "northamptonshire"):
+        for prefix in ("senco", "panel-member", "la-officer", "finance", "specialist"):
+            assert f"{prefix}.{slug}@example.org" in seeded
+    assert "password for all:" in seeded
+    assert User.objects.get(email="senco.croydon@example.org").check_password("send-portal-demo-2026")
+
+
+def test_demo_refuses_to_run_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("seed_demo")
+    assert LocalAuthority.objects.count() == 0
+    assert AuditEvent.objects.count() == 0

@@ -1,0 +1,85 @@
+"""An LA officer configures the scheme; bad input is refused with a specific message and nothing changes."""
+
+from decimal import Decimal
+
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from tests.fixtures import client_for
+
+VALID = {
+    "scheme_name": "Locality SEND Support",
+    "scheme_summary": "",
+    "notional_sen_threshold": "6500.00",
+    "financial_year_start_month": "4",
+    "min_completed_cycles_for_top_up": "3",
+    "early_adopter_schools_only": "on",
+    "ehcp_issued_before_excluded_0": "1",
+    "ehcp_issued_before_excluded_1": "11",
+    "ehcp_issued_before_excluded_2": "2020",
+    "apportion_by": "months",
+}
+
+
+def test_la_officer_changes_the_threshold_and_it_is_audited(tenant):
+    officer = tenant.users["la_officer"]
+    response = client_for(officer).post(reverse("localities:scheme-settings-edit"), VALID, follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Scheme settings saved" in page
+    assert "£6,500.00" in page
+    tenant.authority.refresh_from_db()
+    assert tenant.authority.notional_sen_threshold == Decimal("6500.00")
+    assert tenant.authority.min_completed_cycles_for_top_up == 3
+    assert str(tenant.authority.ehcp_issued_before_excluded) == "2020-11-01"
+    event = AuditEvent.objects.get(action="scheme_settings_changed")
+    assert event.actor == officer
+    assert event.changes["notional_sen_threshold"] == ["6000.00", "6500.00"]
+
+
+def test_negative_threshold_is_refused_with_a_specific_message_and_nothing_saved(tenant):
+    data = {**VALID, "notional_sen_threshold": "-5"}
+    response = client_for(tenant.users["la_officer"]).post(reverse("localities:scheme-settings-edit"), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in page
+    assert "govuk-error-summary" in page
+    assert 'href="#id_notional_sen_threshold"' in page
+    assert "Notional SEN threshold cannot be negative" in page
+    tenant.authority.refresh_from_db()
+    assert tenant.authority.notional_sen_threshold == Decimal("6000.00")
+    assert tenant.authority.min_completed_cycles_for_top_up == 2
+    assert not AuditEvent.objects.filter(action="scheme_settings_changed").exists()
+
+
+def test_fractions_of_a_penny_and_impossible_dates_are_refused(tenant):
+    data = {**VALID, "notional_sen_threshold": "6000.001", "ehcp_issued_before_excluded_0": "31",
+            "ehcp_issued_before_excluded_1": "2"}  # fmt: skip
+    page = client_for(tenant.users["la_officer"]).post(reverse("localities:scheme-settings-edit"), data)
+    text = page.content.decode()
+    assert "Notional SEN threshold can only have pence" in text
+    assert "Enter a real date" in text
+    assert 'href="#id_ehcp_issued_before_excluded_0"' in text
+
+
+def test_user_text_is_escaped(tenant):
+    data = {**VALID, "scheme_name": "<script>alert(1)</script>"}
+    client = client_for(tenant.users["la_officer"])
+    page = client.post(reverse("localities:scheme-settings-edit"), data, follow=True).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_other_tenant_officer_cannot_change_this_tenants_settings(world):
+    client_for(world.b.users["la_officer"]).post(reverse("localities:scheme-settings-edit"), VALID)
+    world.a.authority.refresh_from_db()
+    assert world.a.authority.notional_sen_threshold == Decimal("6000.00")
+    world.b.authority.refresh_from_db()
+    assert world.b.authority.notional_sen_threshold == Decimal("6500.00")  # only their own changed
+
+
+def test_senco_cannot_post_scheme_settings(tenant):
+    response = client_for(tenant.users["senco"]).post(reverse("localities:scheme-settings-edit"), VALID)
+    assert response.status_code == 403
+    tenant.authority.refresh_from_db()
+    assert tenant.authority.notional_sen_threshold == Decimal("6000.00")
