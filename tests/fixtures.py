@@ -99,7 +99,7 @@ def celery_worker_process(settings: Any, celery_over_redis: Any) -> Any:
     name = f"test-{uuid.uuid4().hex[:8]}@localhost"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "send_portal.settings.test", "REDIS_URL": settings.REDIS_URL}
     env.pop("PYTEST_XDIST_WORKER", None)
-    worker = subprocess.Popen(  # noqa: S603 - fixed argv
+    worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "send_portal", "worker", "--pool=solo", "-n", name,
          "--without-gossip", "--without-mingle", "-l", "WARNING"],
         cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

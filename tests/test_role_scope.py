@@ -54,7 +54,9 @@ def test_finance_officer_sees_schools_but_no_pupil_records(tenant):
 def test_specialist_sees_only_pupils_referred_to_them(tenant):
     specialist = tenant.users["specialist"]
     assert _visible_pupils(specialist) == set()
-    pupil_refer_to_specialist(actor=tenant.users["la_officer"], pupil=tenant.pupil_3, specialist=specialist.memberships.get())
+    pupil_refer_to_specialist(
+        actor=tenant.users["la_officer"], pupil=tenant.pupil_3, specialist=specialist.memberships.get()
+    )
     assert _visible_pupils(specialist) == {tenant.pupil_3}
     client = client_for(specialist)
     assert client.get(reverse("pupils:detail", args=[tenant.pupil_3.pk])).status_code == 200

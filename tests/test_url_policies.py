@@ -24,9 +24,8 @@ def test_the_walk_sees_the_project_urls():
 
 
 def test_a_view_without_a_policy_is_refused_at_runtime(rf, django_user_model, db):
-    from django.http import Http404, HttpResponse
-
     import pytest
+    from django.http import Http404, HttpResponse
 
     from send_portal.policy import AccessPolicyMiddleware
 

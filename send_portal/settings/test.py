@@ -10,8 +10,8 @@ os.environ.setdefault("DATABASE_URL", "postgres://send_portal:send_portal@127.0.
 _xdist_index = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
 os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:6379/{15 - _xdist_index % 8}")
 
-from send_portal.settings.base import *  # noqa: F403
-from send_portal.settings.base import BASE_DIR, env
+from send_portal.settings.base import *  # noqa: E402,F403
+from send_portal.settings.base import BASE_DIR, env  # noqa: E402
 
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise RuntimeError("Tests run on PostgreSQL only: set DATABASE_URL to a postgres:// URL.")
