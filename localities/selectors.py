@@ -27,6 +27,17 @@ def locality_list_for_scope(*, scope: Scope) -> QuerySet[Locality]:
     )
 
 
+def area_send_leads_of_locality(*, locality: Locality) -> list[str]:
+    """Names of the Area SEND Leads who hold this locality (for display; no contact details)."""
+    from accounts.models import Role, RoleAssignment
+
+    return list(
+        RoleAssignment.objects.filter(
+            role=Role.AREA_SEND_LEAD, locality=locality, membership__is_active=True
+        ).values_list("membership__user__full_name", flat=True)
+    )
+
+
 def school_register_counts(*, school: School) -> dict[str, int]:
     """Pupils on the SEN register of one school, by provision status."""
     counts = school.pupils.aggregate(

@@ -41,7 +41,8 @@ def locality_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     locality = access_locality(scope, pk)
     page = paginate(request, selectors.school_list_for_scope(scope=scope, locality_id=locality.pk))
-    return render(request, "localities/locality_detail.html", {"locality": locality, "page_obj": page})
+    leads = selectors.area_send_leads_of_locality(locality=locality)
+    return render(request, "localities/locality_detail.html", {"locality": locality, "page_obj": page, "leads": leads})
 
 
 @tenant_member(Role.LA_OFFICER)

@@ -95,3 +95,14 @@ def test_role_assignment_scope_must_match_role(tenant):
         RoleAssignment.objects.create(membership=membership, role=Role.SENCO)  # a SENCO needs a school
     with pytest.raises(IntegrityError), transaction.atomic():
         RoleAssignment.objects.create(membership=membership, role=Role.LA_OFFICER, school=tenant.school_1)
+
+
+def test_locality_page_names_its_area_send_leads(tenant):
+    page = client_for(tenant.users["la_officer"]).get(
+        reverse("localities:locality-detail", args=[tenant.locality_1.pk])
+    )
+    assert tenant.users["area_lead"].full_name in page.content.decode()
+    other = client_for(tenant.users["la_officer"]).get(
+        reverse("localities:locality-detail", args=[tenant.locality_2.pk])
+    )
+    assert "No Area SEND Lead is assigned" in other.content.decode()
