@@ -69,9 +69,21 @@ def visible(model: type[M], scope: Scope) -> QuerySet[M]:
     return manager.visible_to(scope)
 
 
+def editable(model: type[M], scope: Scope) -> QuerySet[M]:
+    """The rows of `model` this scope may change (models that can be changed define `editable_by`)."""
+    manager: Any = model._default_manager
+    return manager.editable_by(scope)
+
+
 def _access(model: type[M], scope: Scope, pk: Any) -> M:
+    return access(model, scope, pk)
+
+
+def access(model: type[M], scope: Scope, pk: Any, *, for_edit: bool = False) -> M:
+    """One row this scope may read (or change, with for_edit): 404 for missing and forbidden alike."""
+    queryset = editable(model, scope) if for_edit else visible(model, scope)
     try:
-        return visible(model, scope).get(pk=pk)
+        return queryset.get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
         raise Http404 from None
 
@@ -94,7 +106,7 @@ def access_panel(scope: Scope, pk: Any) -> Panel:
     return _access(Panel, scope, pk)
 
 
-def access_pupil(scope: Scope, pk: Any) -> Pupil:
+def access_pupil(scope: Scope, pk: Any, *, for_edit: bool = False) -> Pupil:
     from pupils.models import Pupil
 
-    return _access(Pupil, scope, pk)
+    return access(Pupil, scope, pk, for_edit=for_edit)

@@ -180,3 +180,42 @@ class School(TenantOwned):
     @property
     def laestab(self) -> str:
         return f"{self.local_authority.la_code}{self.establishment_number}"
+
+
+class SendArea(models.TextChoices):
+    COMMUNICATION = "communication", "Communication and interaction"
+    COGNITION = "cognition", "Cognition and learning"
+    SEMH = "semh", "Social, emotional and mental health"
+    SENSORY_PHYSICAL = "sensory", "Sensory and/or physical"
+    GENERAL = "general", "SEND in general"
+
+
+class StaffTrainingQuerySet(TenantQuerySet):
+    def visible_to(self, scope: Scope) -> Self:
+        qs = self.in_tenant(scope.local_authority_id)
+        if scope.sees_whole_tenant:
+            return qs
+        return qs.filter(Q(school_id__in=scope.school_ids) | Q(school__locality_id__in=scope.locality_ids))
+
+    def editable_by(self, scope: Scope) -> Self:
+        return self.in_tenant(scope.local_authority_id).filter(school_id__in=scope.school_ids)
+
+
+class StaffTraining(TenantOwned):
+    """SEND training the school's staff completed (Stockton asks schools to keep this record)."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="training_records")
+    staff_name = models.CharField(max_length=150)
+    course = models.CharField(max_length=200)
+    completed_on = models.DateField()
+    send_area = models.CharField("SEND area", max_length=14, choices=SendArea.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StaffTrainingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-completed_on", "pk"]
+        indexes = [models.Index(fields=["school", "completed_on"], name="training_school_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.course} ({self.completed_on:%d %B %Y})"

@@ -1,9 +1,10 @@
-from django.urls import path
+"""Pupil URLs, composed from one module per area so each stays small."""
 
-from pupils import views
+from django.urls import include, path
 
 app_name = "pupils"
 urlpatterns = [
-    path("", views.pupil_list, name="list"),
-    path("<int:pk>/", views.pupil_detail, name="detail"),
+    path("", include("pupils.register_urls")),  # the SEN register: list, export, add, edit, move, remove
+    path("", include("pupils.record_urls")),  # the pupil record, provision maps, group interventions
+    path("", include("pupils.cycle_urls")),  # assess, plan, do, review
 ]

@@ -4,8 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.models import Role
-from accounts.scoping import access_pupil
-from pupils import selectors, services
+from pupils import selectors
 from pupils.models import NationalCurriculumYear, SenStatus
 from send_portal.pagination import paginate
 from send_portal.policy import tenant_member
@@ -26,10 +25,3 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
         "needs": selectors.need_types_active(),
     }
     return render(request, "pupils/pupil_list.html", context)
-
-
-@tenant_member(*PUPIL_READERS)
-def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    pupil = access_pupil(request.scope, pk)  # type: ignore[attr-defined]
-    services.pupil_record_viewed(actor=request.user, pupil=pupil)
-    return render(request, "pupils/pupil_detail.html", {"pupil": pupil})

@@ -1,0 +1,107 @@
+"""How provision turns into money: the rules a SENCO and an LA panel both need to trust.
+
+A weekly pattern costs  hourly rate x sessions a week x minutes a session / 60 x weeks a year,
+shared equally by the group it is delivered to. A fixed cost is taken as it is. Every amount is
+Decimal pounds, rounded to the penny once, at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
+
+PENNY = Decimal("0.01")
+
+
+class CostedPattern(Protocol):
+    sessions_per_week: int
+    minutes_per_session: int
+    weeks: int
+    hourly_cost: Decimal | None
+    fixed_cost: Decimal | None
+
+
+def to_pennies(amount: Decimal) -> Decimal:
+    return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def annual_cost(pattern: CostedPattern, *, shared_by: int = 1) -> Decimal:
+    """The yearly cost of a weekly pattern (or fixed cost), shared equally by `shared_by` pupils."""
+    if shared_by < 1:
+        raise ValueError("A cost is shared by at least one pupil")
+    if pattern.fixed_cost is not None:
+        whole = Decimal(pattern.fixed_cost)
+    else:
+        hours_a_year = Decimal(pattern.sessions_per_week * pattern.minutes_per_session * pattern.weeks) / 60
+        whole = hours_a_year * Decimal(pattern.hourly_cost or 0)
+    return to_pennies(whole / shared_by)
+
+
+def hours_a_year(pattern: CostedPattern) -> Decimal:
+    return to_pennies(Decimal(pattern.sessions_per_week * pattern.minutes_per_session * pattern.weeks) / 60)
+
+
+@dataclass(frozen=True)
+class CostLine:
+    kind: str  # "provision", "group", "equipment"
+    description: str
+    detail: str
+    cost: Decimal
+
+
+@dataclass
+class PupilCosts:
+    lines: list[CostLine] = field(default_factory=list)
+    threshold: Decimal = Decimal("6000.00")
+
+    @property
+    def total(self) -> Decimal:
+        return to_pennies(sum((line.cost for line in self.lines), Decimal("0")))
+
+    @property
+    def within_notional_budget(self) -> Decimal:
+        return min(self.total, self.threshold)
+
+    @property
+    def above_threshold(self) -> Decimal:
+        return max(self.total - self.threshold, Decimal("0.00"))
+
+
+@dataclass(frozen=True)
+class TopUpEligibility:
+    eligible: bool
+    reasons: list[str]
+
+
+def top_up_eligibility(
+    *, costs: PupilCosts, completed_cycles: int, cycles_needed: int, on_register: bool = True
+) -> TopUpEligibility:
+    """Whether a pupil may be put forward for top-up, and why, in words a parent could follow."""
+    reasons = []
+    cost_ok = costs.total > costs.threshold
+    cycles_ok = completed_cycles >= cycles_needed
+    if cost_ok:
+        reasons.append(
+            f"Provision in place costs £{costs.total:,.2f} a year, £{costs.above_threshold:,.2f} more than "
+            f"the £{costs.threshold:,.2f} the school meets from its notional SEN budget."
+        )
+    else:
+        reasons.append(
+            f"Provision in place costs £{costs.total:,.2f} a year, within the £{costs.threshold:,.2f} the school "
+            "meets from its notional SEN budget."
+        )
+    cycle_word = "cycle" if cycles_needed == 1 else "cycles"
+    done_word = "cycle has" if completed_cycles == 1 else "cycles have"
+    if cycles_ok:
+        reasons.append(
+            f"{completed_cycles} assess, plan, do, review {done_word} been completed ({cycles_needed} needed)."
+        )
+    else:
+        reasons.append(
+            f"Only {completed_cycles} assess, plan, do, review {done_word} been completed; "
+            f"{cycles_needed} {cycle_word} are needed before a top-up request."
+        )
+    if not on_register:
+        reasons.append("The pupil is no longer on the SEN register.")
+    return TopUpEligibility(eligible=cost_ok and cycles_ok and on_register, reasons=reasons)

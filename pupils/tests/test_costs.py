@@ -1,0 +1,66 @@
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+
+from pupils.costs import CostLine, PupilCosts, annual_cost, top_up_eligibility
+
+
+def pattern(**kw):
+    base = {"sessions_per_week": 3, "minutes_per_session": 30, "weeks": 38, "hourly_cost": Decimal("18.50"),
+            "fixed_cost": None}  # fmt: skip
+    base.update(kw)
+    return SimpleNamespace(**base)
+
+
+def test_weekly_pattern_to_annual_cost():
+    # 3 x 30 minutes = 1.5 hours a week, x 38 weeks = 57 hours, x £18.50 = £1,054.50
+    assert annual_cost(pattern()) == Decimal("1054.50")
+
+
+def test_group_cost_is_shared_equally_and_rounded_to_the_penny():
+    # £1,054.50 shared by 4 = £263.625 -> £263.63
+    assert annual_cost(pattern(), shared_by=4) == Decimal("263.63")
+
+
+def test_fixed_cost_is_taken_as_it_is_and_shared():
+    assert annual_cost(pattern(fixed_cost=Decimal("1200.00"), hourly_cost=None)) == Decimal("1200.00")
+    assert annual_cost(pattern(fixed_cost=Decimal("1200.00"), hourly_cost=None), shared_by=3) == Decimal("400.00")
+
+
+def test_no_float_creeps_in():
+    cost = annual_cost(pattern(hourly_cost=Decimal("0.10"), sessions_per_week=1, minutes_per_session=1, weeks=1))
+    assert isinstance(cost, Decimal)
+    assert cost == Decimal("0.00")  # 1/60 hour x 10p = 0.17p, rounds to 0
+
+
+def test_shared_by_zero_is_refused():
+    with pytest.raises(ValueError):
+        annual_cost(pattern(), shared_by=0)
+
+
+def costs(total):
+    return PupilCosts(lines=[CostLine("provision", "x", "", Decimal(total))], threshold=Decimal("6000.00"))
+
+
+def test_split_within_and_above_the_notional_threshold():
+    c = costs("7250.40")
+    assert c.within_notional_budget == Decimal("6000.00")
+    assert c.above_threshold == Decimal("1250.40")
+    low = costs("2500")
+    assert low.within_notional_budget == Decimal("2500.00") and low.above_threshold == Decimal("0.00")
+
+
+@pytest.mark.parametrize(
+    ("total", "completed", "eligible"),
+    [("7000", 2, True), ("7000", 1, False), ("6000", 3, False), ("6000.01", 2, True)],
+)
+def test_eligibility_needs_cost_above_threshold_and_enough_completed_cycles(total, completed, eligible):
+    result = top_up_eligibility(costs=costs(total), completed_cycles=completed, cycles_needed=2)
+    assert result.eligible is eligible
+
+
+def test_eligibility_explains_itself():
+    result = top_up_eligibility(costs=costs("7000"), completed_cycles=1, cycles_needed=2)
+    assert "£1,000.00 more than the £6,000.00" in result.reasons[0]
+    assert "Only 1 assess, plan, do, review cycle has been completed; 2 cycles are needed" in result.reasons[1]
