@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
-from localities.models import ApportionBy
+from localities.models import ApportionBy, SendArea
 from send_portal.forms import GovukDateField, GovukForm
 
 MONTHS = [
@@ -62,4 +62,22 @@ class SchemeSettingsForm(GovukForm):
         label="Share awards that span two financial years by",
         choices=ApportionBy.choices,
         widget=forms.RadioSelect,
+    )
+
+
+class StaffTrainingForm(GovukForm):
+    staff_name = forms.CharField(
+        label="Member of staff", max_length=150, error_messages={"required": "Enter the name of the member of staff"}
+    )
+    course = forms.CharField(
+        label="Course or training", max_length=200, error_messages={"required": "Enter the course or training"}
+    )
+    completed_on = GovukDateField(
+        label="Date completed", error_messages={"required": "Enter the date the training was completed"}
+    )
+    send_area = forms.ChoiceField(
+        label="SEND area",
+        choices=SendArea.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the SEND area the training covered"},
     )

@@ -6,6 +6,7 @@ app_name = "localities"
 urlpatterns = [
     path("schools/", views.school_list, name="school-list"),
     path("schools/<int:pk>/", views.school_detail, name="school-detail"),
+    path("schools/<int:pk>/training/add/", views.training_add, name="training-add"),
     path("localities/", views.locality_list, name="locality-list"),
     path("localities/<int:pk>/", views.locality_detail, name="locality-detail"),
     path("scheme/", views.scheme_settings, name="scheme-settings"),

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
 from accounts.scoping import access_locality, access_school
-from localities import selectors, services
-from localities.forms import MONTHS, SchemeSettingsForm
+from localities import selectors, services, training
+from localities.forms import MONTHS, SchemeSettingsForm, StaffTrainingForm
 from send_portal.pagination import paginate
 from send_portal.policy import tenant_member
 
@@ -25,9 +27,43 @@ def school_list(request: HttpRequest) -> HttpResponse:
 
 @tenant_member(*STRUCTURE_READERS)
 def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    school = access_school(request.scope, pk)  # type: ignore[attr-defined]
-    counts = selectors.school_register_counts(school=school)
-    return render(request, "localities/school_detail.html", {"school": school, "counts": counts})
+    scope = request.scope  # type: ignore[attr-defined]
+    school = access_school(scope, pk)
+    context = {
+        "school": school,
+        "counts": selectors.school_register_counts(school=school),
+        "training": paginate(request, training.training_for_school(scope=scope, school=school), per_page=20),
+        "can_edit": school.pk in scope.school_ids,
+        "sees_casework": scope.has_role(Role.SENCO, Role.AREA_SEND_LEAD, Role.LA_OFFICER),
+    }
+    return render(request, "localities/school_detail.html", context)
+
+
+@tenant_member(Role.SENCO)
+@require_http_methods(["GET", "POST"])
+def training_add(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    school = access_school(scope, pk)
+    if school.pk not in scope.school_ids:
+        raise Http404
+    form = StaffTrainingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            training.staff_training_add(actor=request.user, scope=scope, school_id=school.pk, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Training record added")
+            return redirect("localities:school-detail", school.pk)
+    context = {
+        "form": form,
+        "page_title": "Add a staff training record",
+        "caption": school.name,
+        "button_label": "Add training record",
+        "back_url": reverse("localities:school-detail", args=[school.pk]),
+    }
+    return render(request, "govuk/form_page.html", context)
 
 
 @tenant_member(Role.AREA_SEND_LEAD, Role.LA_OFFICER, Role.FINANCE_OFFICER)

@@ -11,6 +11,8 @@ from django.db.models import Count, Q
 from accounts.scoping import Scope, visible
 from localities.models import School
 from pupils.costs import CostLine, PupilCosts, TopUpEligibility, annual_cost, hours_a_year, top_up_eligibility
+
+__all__ = ["annual_cost", "pupil_provision_map", "school_provision_map"]
 from pupils.models import Cycle, CycleStatus, Equipment, GroupIntervention, ProvisionEntry, Pupil
 
 
@@ -49,16 +51,13 @@ def costs_for_pupils(pupils: list[Pupil], threshold: Decimal) -> dict[int, Pupil
         result[item.cycle.pupil_id].lines.append(
             CostLine("equipment", item.description, f"bought {item.bought_on:%d %B %Y}", item.cost)
         )
-    groups = (
-        GroupIntervention.objects.filter(is_running=True, pupils__in=ids)
-        .annotate(member_count=Count("pupils", distinct=True))
-        .distinct()
-    )
     memberships = defaultdict(list)
     for pupil_id, group_id in GroupIntervention.pupils.through.objects.filter(
         pupil_id__in=ids, groupintervention__is_running=True
     ).values_list("pupil_id", "groupintervention_id"):
         memberships[group_id].append(pupil_id)
+    # Count every member (not only the pupils asked about): the cost is shared by the whole group.
+    groups = GroupIntervention.objects.filter(pk__in=list(memberships)).annotate(member_count=Count("pupils"))
     for group in groups:
         for pupil_id in memberships[group.pk]:
             result[pupil_id].lines.append(_group_line(group, group.member_count))

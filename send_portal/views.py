@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from accounts.models import Role
+from pupils.dashboard import senco_dashboard
 from send_portal import selectors
 from send_portal.policy import public, tenant_member
 
@@ -17,7 +19,9 @@ def home(request: HttpRequest) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     summary = selectors.home_summary_for_scope(scope=scope)
     roles = list(request.membership.roles.all())  # type: ignore[attr-defined]
-    return render(request, "home.html", {"summary": summary, "role_assignments": roles, "scope": scope})
+    dashboard = senco_dashboard(scope=scope) if scope.has_role(Role.SENCO) else None
+    context = {"summary": summary, "role_assignments": roles, "scope": scope, "dashboard": dashboard}
+    return render(request, "home.html", context)
 
 
 @public

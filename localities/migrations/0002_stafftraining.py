@@ -5,27 +5,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('localities', '0001_initial'),
+        ("localities", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StaffTraining',
+            name="StaffTraining",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('staff_name', models.CharField(max_length=150)),
-                ('course', models.CharField(max_length=200)),
-                ('completed_on', models.DateField()),
-                ('send_area', models.CharField(choices=[('communication', 'Communication and interaction'), ('cognition', 'Cognition and learning'), ('semh', 'Social, emotional and mental health'), ('sensory', 'Sensory and/or physical'), ('general', 'SEND in general')], max_length=14, verbose_name='SEND area')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='localities.localauthority')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='training_records', to='localities.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("staff_name", models.CharField(max_length=150)),
+                ("course", models.CharField(max_length=200)),
+                ("completed_on", models.DateField()),
+                (
+                    "send_area",
+                    models.CharField(
+                        choices=[
+                            ("communication", "Communication and interaction"),
+                            ("cognition", "Cognition and learning"),
+                            ("semh", "Social, emotional and mental health"),
+                            ("sensory", "Sensory and/or physical"),
+                            ("general", "SEND in general"),
+                        ],
+                        max_length=14,
+                        verbose_name="SEND area",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="localities.localauthority"
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="training_records",
+                        to="localities.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-completed_on', 'pk'],
-                'indexes': [models.Index(fields=['school', 'completed_on'], name='training_school_date_idx')],
+                "ordering": ["-completed_on", "pk"],
+                "indexes": [models.Index(fields=["school", "completed_on"], name="training_school_date_idx")],
             },
         ),
     ]

@@ -57,3 +57,11 @@ def query_with(context: Any, **changes: Any) -> str:
         else:
             params[key] = value
     return "?" + params.urlencode() if params else "?"
+
+
+@register.filter
+def divide_money(value: Any, shared_by: Any) -> Decimal:
+    """An amount shared equally, to the penny (the same rounding as pupils.costs)."""
+    from pupils.costs import to_pennies
+
+    return to_pennies(Decimal(value) / int(shared_by))

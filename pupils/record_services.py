@@ -1,0 +1,157 @@
+"""Writes on a pupil's record other than the register itself: parents informed, views, contacts,
+and school group interventions."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.scoping import Scope, access
+from audit.services import audit_record
+from localities.models import School
+from pupils.models import GroupIntervention, InformedBy, Pupil, PupilContact, PupilVoice, VoiceOf
+
+
+def _not_future(day: datetime.date, field: str, label: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: f"{label} cannot be in the future"})
+
+
+def parents_informed_record(
+    *, actor: Any, scope: Scope, pupil_id: int, informed_on: datetime.date, informed_how: str
+) -> Pupil:
+    """Record when and how parents were formally told that special educational provision is made."""
+    _not_future(informed_on, "informed_on", "The date parents were informed")
+    if informed_how not in InformedBy.values:
+        raise ValidationError({"informed_how": "Select how parents or carers were informed"})
+    with transaction.atomic():
+        pupil = access(Pupil, scope, pupil_id, for_edit=True)
+        before = [pupil.parents_informed_on and pupil.parents_informed_on.isoformat(), pupil.parents_informed_how]
+        pupil.parents_informed_on = informed_on
+        pupil.parents_informed_how = informed_how
+        pupil.save(update_fields=["parents_informed_on", "parents_informed_how", "updated_at"])
+        audit_record(
+            actor=actor,
+            local_authority_id=pupil.local_authority_id,
+            action="parents_informed",
+            obj=pupil,
+            summary=f"Parents or carers formally informed {InformedBy(informed_how).label.lower()} "
+            f"on {informed_on:%d %B %Y}",
+            changes={"parents_informed": [before, [informed_on.isoformat(), informed_how]]},
+        )
+    return pupil
+
+
+def pupil_voice_add(
+    *, actor: Any, scope: Scope, pupil_id: int, voice_of: str, recorded_on: datetime.date, views: str
+) -> PupilVoice:
+    _not_future(recorded_on, "recorded_on", "The date of these views")
+    if voice_of not in VoiceOf.values:
+        raise ValidationError({"voice_of": "Select whose views these are"})
+    if not views.strip():
+        raise ValidationError({"views": "Enter the views, in their own words where you can"})
+    with transaction.atomic():
+        pupil = access(Pupil, scope, pupil_id, for_edit=True)
+        voice = PupilVoice.objects.create(
+            local_authority_id=pupil.local_authority_id,
+            pupil=pupil,
+            voice_of=voice_of,
+            recorded_on=recorded_on,
+            views=views.strip(),
+            recorded_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            local_authority_id=pupil.local_authority_id,
+            action="views_recorded",
+            obj=pupil,
+            summary=f"Views of {VoiceOf(voice_of).label.lower()} recorded, dated {recorded_on:%d %B %Y}",
+        )
+    return voice
+
+
+def pupil_contact_add(*, actor: Any, scope: Scope, pupil_id: int, **fields: Any) -> PupilContact:
+    if not (fields.get("phone") or fields.get("email")):
+        raise ValidationError({"phone": "Enter a phone number or an email address"})
+    with transaction.atomic():
+        pupil = access(Pupil, scope, pupil_id, for_edit=True)
+        contact = PupilContact.objects.create(local_authority_id=pupil.local_authority_id, pupil=pupil, **fields)
+        audit_record(
+            actor=actor,
+            local_authority_id=pupil.local_authority_id,
+            action="contact_added",
+            obj=pupil,
+            summary=f"Contact added ({contact.relationship})",
+        )
+    return contact
+
+
+def pupil_contact_remove(*, actor: Any, scope: Scope, contact_id: int) -> None:
+    with transaction.atomic():
+        contact = access(PupilContact, scope, contact_id, for_edit=True)
+        pupil = contact.pupil
+        contact.delete()
+        audit_record(
+            actor=actor,
+            local_authority_id=pupil.local_authority_id,
+            action="contact_removed",
+            obj=pupil,
+            summary=f"Contact removed ({contact.relationship})",
+        )
+
+
+def group_intervention_create(*, actor: Any, scope: Scope, school_id: int, **fields: Any) -> GroupIntervention:
+    school = access(School, scope, school_id)
+    if school.pk not in scope.school_ids:
+        raise ValidationError("Only the school's SENCO can add its group interventions")
+    _check_costing(fields)
+    with transaction.atomic():
+        group = GroupIntervention.objects.create(local_authority_id=school.local_authority_id, school=school, **fields)
+        audit_record(
+            actor=actor,
+            local_authority_id=school.local_authority_id,
+            action="group_intervention_added",
+            obj=group,
+            summary=f"Group intervention {group.pk} added at school {school.pk}",
+        )
+    return group
+
+
+def _check_costing(fields: dict[str, Any]) -> None:
+    hourly, fixed = fields.get("hourly_cost"), fields.get("fixed_cost")
+    if (hourly is None) == (fixed is None):
+        raise ValidationError({"hourly_cost": "Enter either an hourly cost or a fixed cost for the year, not both"})
+
+
+def group_intervention_set_members(
+    *, actor: Any, scope: Scope, group_id: int, pupil_ids: list[int], is_running: bool
+) -> GroupIntervention:
+    """Choose which pupils of the same school take part; cost is then shared equally among them."""
+    with transaction.atomic():
+        group = access(GroupIntervention, scope, group_id, for_edit=True)
+        group = GroupIntervention.objects.select_for_update().get(pk=group.pk)
+        allowed = set(
+            Pupil.objects.filter(school_id=group.school_id, on_register=True, pk__in=pupil_ids).values_list(
+                "pk", flat=True
+            )
+        )
+        if allowed != set(pupil_ids):
+            raise ValidationError({"pupils": "Choose pupils on this school's SEN register"})
+        before = sorted(group.pupils.values_list("pk", flat=True))
+        group.pupils.set(sorted(allowed))
+        was_running = group.is_running
+        group.is_running = is_running
+        group.save(update_fields=["is_running"])
+        audit_record(
+            actor=actor,
+            local_authority_id=group.local_authority_id,
+            action="group_intervention_changed",
+            obj=group,
+            summary=f"Group intervention {group.pk}: {len(allowed)} pupils, {'running' if is_running else 'stopped'}",
+            changes={"pupils": [before, sorted(allowed)], "is_running": [was_running, is_running]},
+        )
+    return group

@@ -1,0 +1,201 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from pupils.models import GroupIntervention, PupilContact
+from pupils.tests.casework import TODAY, add_equipment, add_provision, completed_cycles, scope_of
+from tests.fixtures import client_for
+
+INFORMED = {"informed_on_0": "3", "informed_on_1": "2", "informed_on_2": "2025", "informed_how": "letter"}
+
+
+def detail(client, pupil):
+    return client.get(reverse("pupils:detail", args=[pupil.pk])).content.decode()
+
+
+def test_warning_until_parents_informed_then_date_and_way_shown_and_on_the_timeline(tenant):
+    client = client_for(tenant.users["senco"])
+    assert 'data-testid="parents-not-informed"' in detail(client, tenant.pupil_1)
+    response = client.post(reverse("pupils:parents-informed", args=[tenant.pupil_1.pk]), INFORMED, follow=True)
+    page = response.content.decode()
+    assert "Parents informed recorded" in page
+    assert 'data-testid="parents-not-informed"' not in page
+    assert "3 February 2025, by letter" in page
+    assert "Parents or carers formally informed by letter on 03 February 2025" in page  # timeline, plain words
+    tenant.pupil_1.refresh_from_db()
+    assert tenant.pupil_1.parents_informed_on == datetime.date(2025, 2, 3)
+
+
+def test_parents_informed_in_the_future_is_refused_and_nothing_saved(tenant):
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    data = {**INFORMED, "informed_on_0": tomorrow.day, "informed_on_1": tomorrow.month, "informed_on_2": tomorrow.year}
+    page = client_for(tenant.users["senco"]).post(reverse("pupils:parents-informed", args=[tenant.pupil_1.pk]), data)
+    text = page.content.decode()
+    assert "The date parents were informed cannot be in the future" in text
+    assert "<title>Error:" in text
+    tenant.pupil_1.refresh_from_db()
+    assert tenant.pupil_1.parents_informed_on is None
+    assert not AuditEvent.objects.filter(action="parents_informed").exists()
+
+
+def test_child_and_parent_views_are_dated_and_shown_separately(tenant):
+    client = client_for(tenant.users["senco"])
+    url = reverse("pupils:voice-add", args=[tenant.pupil_1.pk])
+    client.post(url, {"voice_of": "child", "recorded_on_0": "1", "recorded_on_1": "3", "recorded_on_2": "2026",
+                      "views": "I like the quiet room"})  # fmt: skip
+    client.post(url, {"voice_of": "parent", "recorded_on_0": "2", "recorded_on_1": "3", "recorded_on_2": "2026",
+                      "views": "Mornings are hard <b>at home</b>"})  # fmt: skip
+    page = detail(client, tenant.pupil_1)
+    child = page.index("Views of the child")
+    parents = page.index("Views of parents or carers")
+    assert child < page.index("I like the quiet room") < parents
+    assert page.index("Mornings are hard") > parents
+    assert "&lt;b&gt;at home&lt;/b&gt;" in page  # escaped
+
+
+def test_empty_views_are_refused(tenant):
+    url = reverse("pupils:voice-add", args=[tenant.pupil_1.pk])
+    page = client_for(tenant.users["senco"]).post(url, {"voice_of": "child", "views": ""}).content.decode()
+    assert "Enter the views, in their own words where you can" in page
+    assert "Enter the date of these views" in page
+
+
+def test_contact_needs_a_phone_or_email_and_can_be_removed(tenant):
+    client = client_for(tenant.users["senco"])
+    url = reverse("pupils:contact-add", args=[tenant.pupil_1.pk])
+    page = client.post(url, {"name": "Sam Carer", "relationship": "foster carer"}).content.decode()
+    assert "Enter a phone number or an email address" in page
+    assert not PupilContact.objects.exists()
+    client.post(url, {"name": "Sam Carer", "relationship": "foster carer", "phone": "01234 567890"})
+    contact = PupilContact.objects.get()
+    assert "Sam Carer" in detail(client, tenant.pupil_1)
+    remove = reverse("pupils:contact-remove", args=[tenant.pupil_1.pk, contact.pk])
+    assert client.get(remove).status_code == 200  # confirmation page
+    client.post(remove)
+    assert not PupilContact.objects.exists()
+    assert AuditEvent.objects.filter(action="contact_removed", object_id=str(tenant.pupil_1.pk)).exists()
+
+
+def test_contact_of_another_pupil_cannot_be_removed_through_this_pupils_url(tenant):
+    other = PupilContact.objects.create(local_authority=tenant.authority, pupil=tenant.pupil_2, name="X",
+                                        relationship="aunt", phone="1")  # fmt: skip
+    lead_client = client_for(tenant.users["senco"])
+    assert lead_client.post(reverse("pupils:contact-remove", args=[tenant.pupil_1.pk, other.pk])).status_code == 404
+    assert PupilContact.objects.filter(pk=other.pk).exists()
+
+
+WRITE_URLS = ["pupils:parents-informed", "pupils:voice-add", "pupils:contact-add"]
+
+
+@pytest.mark.parametrize("url_name", WRITE_URLS)
+@pytest.mark.parametrize(
+    ("who", "pupil", "expected"),
+    [("senco", "pupil_1", 200), ("senco", "pupil_2", 404), ("area_lead", "pupil_1", 403),
+     ("la_officer", "pupil_1", 403), ("other_tenant_senco", "pupil_1", 404)],
+)  # fmt: skip
+def test_record_forms_permission_matrix(world, url_name, who, pupil, expected):
+    user = world.b.users["senco"] if who == "other_tenant_senco" else world.a.users[who]
+    url = reverse(url_name, args=[getattr(world.a, pupil).pk])
+    assert client_for(user).get(url).status_code == expected
+    assert client_for(user).post(url, INFORMED).status_code in ({expected, 302} if expected == 200 else {expected})
+
+
+def test_area_lead_reads_the_record_without_edit_links(tenant):
+    page = detail(client_for(tenant.users["area_lead"]), tenant.pupil_1)
+    assert tenant.pupil_1.upn in page
+    assert reverse("pupils:parents-informed", args=[tenant.pupil_1.pk]) not in page
+
+
+def test_provision_map_costs_and_split_for_a_pupil(tenant):
+    senco = tenant.users["senco"]
+    cycle = completed_cycles(senco, tenant.pupil_1, 0)
+    add_provision(cycle)  # £1,054.50
+    add_provision(cycle, description="Pre-teaching", group_size=4)  # £263.63
+    add_equipment(cycle, "250.00")
+    page = detail(client_for(senco), tenant.pupil_1)
+    assert "£1,054.50" in page and "£263.63" in page and "£250.00" in page
+    assert "£1,568.13" in page  # total
+    assert "Not yet eligible" in page
+
+
+def test_top_up_flag_needs_cost_above_threshold_and_two_completed_cycles(tenant):
+    senco = tenant.users["senco"]
+    completed_cycles(senco, tenant.pupil_1, 1, provision_cost="7000.00")
+    page = detail(client_for(senco), tenant.pupil_1)
+    assert 'data-testid="top-up-flag"' not in page
+    assert "Only 1 assess, plan, do, review cycle has been completed; 2 cycles are needed" in page
+    tenant.authority.min_completed_cycles_for_top_up = 1
+    tenant.authority.save()
+    page = detail(client_for(senco), tenant.pupil_1)
+    assert 'data-testid="top-up-flag"' in page
+    assert "£1,000.00 more than the £6,000.00" in page
+
+
+def test_group_intervention_cost_is_shared_across_its_pupils(tenant):
+    senco = tenant.users["senco"]
+    client = client_for(senco)
+    other = __import__("tests.factories", fromlist=["make_pupil"]).make_pupil(tenant.school_1)
+    response = client.post(reverse("pupils:group-add", args=[tenant.school_1.pk]), {
+        "name": "Lego therapy", "delivered_by": "ta", "sessions_per_week": "2", "minutes_per_session": "45",
+        "weeks": "36", "hourly_cost": "20.00"})  # fmt: skip
+    group = GroupIntervention.objects.get()
+    assert response.url == reverse("pupils:group-detail", args=[group.pk])
+    client.post(reverse("pupils:group-detail", args=[group.pk]),
+                {"pupils": [tenant.pupil_1.pk, other.pk], "is_running": "on"})  # fmt: skip
+    # 2 x 45 min x 36 weeks = 54 hours x £20 = £1,080, shared by 2 = £540
+    assert "£540.00" in detail(client, tenant.pupil_1)
+    school_map = client.get(reverse("pupils:school-provision-map", args=[tenant.school_1.pk])).content.decode()
+    assert "Lego therapy" in school_map and "£1,080.00" in school_map and "£540.00" in school_map
+
+
+def test_group_intervention_refuses_bad_costing_and_pupils_of_another_school(tenant):
+    client = client_for(tenant.users["senco"])
+    url = reverse("pupils:group-add", args=[tenant.school_1.pk])
+    page = client.post(url, {"name": "X", "delivered_by": "ta", "sessions_per_week": "1", "minutes_per_session": "700",
+                             "weeks": "10", "hourly_cost": "-1", "fixed_cost": "10"}).content.decode()  # fmt: skip
+    assert "Minutes per session must be 600 or fewer" in page
+    assert "Hourly cost cannot be negative" in page
+    both = client.post(url, {"name": "X", "delivered_by": "ta", "hourly_cost": "10", "fixed_cost": "10",
+                             "sessions_per_week": "1", "minutes_per_session": "10", "weeks": "1"}).content.decode()  # fmt: skip
+    assert "not both" in both
+    assert not GroupIntervention.objects.exists()
+    client.post(url, {"name": "Y", "delivered_by": "ta", "fixed_cost": "900"})
+    group = GroupIntervention.objects.get()
+    page = client.post(reverse("pupils:group-detail", args=[group.pk]),
+                       {"pupils": [tenant.pupil_2.pk], "is_running": "on"}).content.decode()  # fmt: skip
+    assert "Select a valid choice" in page
+    assert not group.pupils.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "school", "expected"),
+    [("senco", "school_1", 200), ("senco", "school_2", 404), ("area_lead", "school_1", 200),
+     ("area_lead", "school_3", 404), ("la_officer", "school_3", 200), ("finance_officer", "school_1", 403),
+     ("other_tenant", "school_1", 404)],
+)  # fmt: skip
+def test_school_provision_map_permissions(world, who, school, expected):
+    user = world.b.users["la_officer"] if who == "other_tenant" else world.a.users[who]
+    url = reverse("pupils:school-provision-map", args=[getattr(world.a, school).pk])
+    assert client_for(user).get(url).status_code == expected
+
+
+def test_group_pages_are_scoped(world):
+    scope = scope_of(world.a.users["senco"])
+    from pupils.record_services import group_intervention_create
+
+    group = group_intervention_create(actor=world.a.users["senco"], scope=scope, school_id=world.a.school_1.pk,
+                                      name="G", delivered_by="ta", fixed_cost=Decimal("100"))  # fmt: skip
+    url = reverse("pupils:group-detail", args=[group.pk])
+    assert client_for(world.a.users["senco"]).get(url).status_code == 200
+    assert client_for(world.a.users["area_lead"]).post(url, {"pupils": []}).status_code == 403
+    assert client_for(world.b.users["la_officer"]).get(url).status_code == 404
+    other_school_senco = __import__("tests.factories", fromlist=["make_user"]).make_user(
+        world.a.authority, "senco", school=world.a.school_2
+    )
+    assert client_for(other_school_senco).get(url).status_code == 404
+    assert (
+        client_for(other_school_senco).get(reverse("pupils:group-add", args=[world.a.school_1.pk])).status_code == 404
+    )
