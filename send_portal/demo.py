@@ -16,9 +16,21 @@ from django.db import transaction
 from guardian.shortcuts import assign_perm
 
 from accounts.models import Membership, Role, RoleAssignment, User
-from localities.models import Governance, LocalAuthority, Locality, Phase, ProvisionKind, School
+from accounts.scoping import scope_for_membership
+from localities.models import (
+    Governance,
+    LocalAuthority,
+    Locality,
+    Phase,
+    ProvisionKind,
+    School,
+    SendArea,
+    StaffTraining,
+)
 from panels.models import Panel, PanelKind
-from pupils.models import NeedType, Pupil, SenStatus
+from pupils.cycles import cycle_review, cycle_start
+from pupils.models import Cycle, GroupIntervention, InformedBy, NeedType, Outcome, ProvisionEntry, Pupil, SenStatus
+from pupils.record_services import parents_informed_record
 from pupils.upn import check_letter
 
 
@@ -157,6 +169,77 @@ def _grant(user: User, authority: LocalAuthority, role: str, **scope: Any) -> Me
     return membership
 
 
+def _casework(membership: Membership, school: School, rng: random.Random) -> None:
+    """Cycles, provision, views and training at the SENCO's school, so the demo shows real work.
+    Runs once per school (skipped when the school already has cycles)."""
+    if Cycle.objects.filter(pupil__school=school).exists():
+        return
+    senco = membership.user
+    scope = scope_for_membership(membership)
+    today = datetime.date.today()
+    pupils = list(Pupil.objects.filter(school=school, sen_status=SenStatus.SEN_SUPPORT).order_by("pk"))
+    for index, pupil in enumerate(pupils):
+        if index % 2 == 0:
+            parents_informed_record(
+                actor=senco, scope=scope, pupil_id=pupil.pk, informed_on=today - datetime.timedelta(days=200),
+                informed_how=InformedBy.MEETING,
+            )  # fmt: skip
+        reviewed = 2 if index < 3 else (1 if index < 5 else 0)
+        start = today - datetime.timedelta(days=90 * reviewed + 40)
+        cycle = cycle_start(actor=senco, scope=scope, pupil_id=pupil.pk, started_on=start,
+                            review_on=start + datetime.timedelta(days=84))  # fmt: skip
+        for _ in range(reviewed):
+            outcome = Outcome.objects.create(
+                local_authority_id=pupil.local_authority_id, cycle=cycle, achieve_by=cycle.review_on,
+                description=rng.choice(DEMO_OUTCOMES), measured_by="Termly assessment and class observation",
+            )  # fmt: skip
+            cycle = cycle_review(  # type: ignore[assignment]
+                actor=senco, scope=scope, cycle_id=cycle.pk, reviewed_on=cycle.review_on, decision="continue",
+                notes="Progress made; continue with the adapted plan.",
+                next_review_on=cycle.review_on + datetime.timedelta(days=90 if index != 3 else 40),
+                progress={o.pk: ("partly", "") for o in cycle.outcomes.all()} | {outcome.pk: ("partly", "")},
+            )  # fmt: skip
+        if not cycle.outcomes.exists():
+            Outcome.objects.create(
+                local_authority_id=pupil.local_authority_id, cycle=cycle, achieve_by=cycle.review_on,
+                description=rng.choice(DEMO_OUTCOMES), measured_by="Termly assessment",
+            )  # fmt: skip
+        hourly = Decimal("19.50") if index else Decimal("48.00")  # the first pupil needs intensive support
+        ProvisionEntry.objects.create(
+            local_authority_id=pupil.local_authority_id, cycle=cycle, description=rng.choice(DEMO_PROVISION),
+            delivered_by="ta", group_size=1 if index < 2 else 3, sessions_per_week=5 if index < 2 else 2,
+            minutes_per_session=60 if index < 2 else 30, weeks=38, hourly_cost=hourly,
+        )  # fmt: skip
+    group = GroupIntervention.objects.create(
+        local_authority_id=school.local_authority_id, school=school, name="Social communication group (Lego therapy)",
+        delivered_by="ta", sessions_per_week=2, minutes_per_session=45, weeks=36, hourly_cost=Decimal("19.50"),
+    )  # fmt: skip
+    group.pupils.set(pupils[3:7])
+    for staff, course, area in DEMO_TRAINING:
+        StaffTraining.objects.create(
+            local_authority_id=school.local_authority_id, school=school, staff_name=staff, course=course,
+            completed_on=today - datetime.timedelta(days=rng.randint(20, 400)), send_area=area,
+        )  # fmt: skip
+
+
+DEMO_OUTCOMES = [
+    "Read and spell the first 100 high-frequency words",
+    "Ask an adult for help using a help card in class",
+    "Join a group activity for 10 minutes without leaving",
+    "Use a visual timetable to move between lessons independently",
+    "Write three sentences with capital letters and full stops",
+]
+DEMO_PROVISION = [
+    "Precision teaching for reading", "Speech and language programme", "Emotional literacy support (ELSA)",
+    "Fine motor skills group", "Numeracy catch-up (1:1)",
+]  # fmt: skip
+DEMO_TRAINING = [
+    ("A. Teacher", "Autism awareness", SendArea.COMMUNICATION),
+    ("B. Assistant", "Precision teaching", SendArea.COGNITION),
+    ("C. Mentor", "Emotion coaching", SendArea.SEMH),
+]
+
+
 @transaction.atomic
 def demo_data_load(*, password: str) -> DemoResult:
     result = DemoResult(password=password)
@@ -255,7 +338,8 @@ def demo_data_load(*, password: str) -> DemoResult:
                 email = f"{prefix}{suffix}.{scheme.slug}@example.org"
                 user = _user(email, f"{title}{suffix.replace('-', ' ')} ({scheme.name})", password)
                 if role == Role.SENCO:
-                    _grant(user, authority, role, school=schools[0])
+                    senco_membership = _grant(user, authority, role, school=schools[0])
+                    _casework(senco_membership, schools[0], rng)
                 elif role == Role.AREA_SEND_LEAD:
                     share = localities[number - 1 :: count]
                     for locality in share:

@@ -7,12 +7,13 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import Membership, Role, RoleAssignment, User
 from audit.models import AuditEvent
-from localities.models import LocalAuthority, Locality, School
+from localities.models import LocalAuthority, Locality, School, StaffTraining
 from panels.models import Panel
-from pupils.models import Pupil, PupilUserObjectPermission
+from pupils.models import Cycle, GroupIntervention, ProvisionEntry, Pupil, PupilUserObjectPermission
 from pupils.upn import validate_upn
 
-MODELS = [LocalAuthority, Locality, School, Panel, Pupil, User, Membership, RoleAssignment, PupilUserObjectPermission]
+MODELS = [LocalAuthority, Locality, School, Panel, Pupil, User, Membership, RoleAssignment, PupilUserObjectPermission,
+          Cycle, ProvisionEntry, GroupIntervention, StaffTraining, AuditEvent]  # fmt: skip
 
 
 @pytest.fixture
@@ -70,3 +71,13 @@ def test_demo_refuses_to_run_when_debug_is_off(db, settings):
         call_command("seed_demo")
     assert LocalAuthority.objects.count() == 0
     assert AuditEvent.objects.count() == 0
+
+
+def test_demo_senco_sees_casework_and_a_top_up_candidate(seeded, client):
+    from django.urls import reverse
+
+    client.force_login(User.objects.get(email="senco.croydon@example.org"))
+    page = client.get(reverse("home")).content.decode()
+    top_up = page[page.index('data-testid="top-up"') :]
+    assert "</a>" in top_up[: top_up.index("</ul>")]  # at least one pupil flagged
+    assert 'data-testid="due-soon"' in page or 'data-testid="overdue"' in page
