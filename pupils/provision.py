@@ -128,6 +128,48 @@ class SchoolProvisionMap:
     def eligible_count(self) -> int:
         return sum(1 for row in self.pupils if row.eligibility.eligible)
 
+    def chart(self, limit: int = 15) -> CostChart | None:
+        """Bars for the costliest pupils against the notional threshold, scaled for an SVG 600 wide."""
+        rows = sorted(self.pupils, key=lambda row: row.costs.total, reverse=True)[:limit]
+        rows = [row for row in rows if row.costs.total > 0]
+        if not rows:
+            return None
+        threshold = rows[0].costs.threshold
+        scale_max = max(rows[0].costs.total, threshold) * Decimal("1.05")
+        plot = 380  # pixels of bar area after the 200-pixel label column
+
+        def x(amount: Decimal) -> int:
+            return 200 + int(plot * amount / scale_max)
+
+        bars = [
+            ChartBar(
+                label=f"{row.pupil.last_name}, {row.pupil.first_name}"[:28],
+                amount=row.costs.total,
+                y=30 + 26 * index,
+                width=max(x(row.costs.total) - 200, 1),
+                above=row.costs.total > threshold,
+            )
+            for index, row in enumerate(rows)
+        ]
+        return CostChart(bars=bars, threshold=threshold, threshold_x=x(threshold), height=50 + 26 * len(bars))
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    label: str
+    amount: Decimal
+    y: int
+    width: int
+    above: bool
+
+
+@dataclass(frozen=True)
+class CostChart:
+    bars: list[ChartBar]
+    threshold: Decimal
+    threshold_x: int
+    height: int
+
 
 def school_provision_map(*, scope: Scope, school: School) -> SchoolProvisionMap:
     pupils = list(

@@ -199,3 +199,13 @@ def test_group_pages_are_scoped(world):
     assert (
         client_for(other_school_senco).get(reverse("pupils:group-add", args=[world.a.school_1.pk])).status_code == 404
     )
+
+
+def test_school_provision_map_chart_marks_pupils_above_the_threshold(tenant):
+    senco = tenant.users["senco"]
+    completed_cycles(senco, tenant.pupil_1, 0, provision_cost="7500.00")
+    page = client_for(senco).get(reverse("pupils:school-provision-map", args=[tenant.school_1.pk])).content.decode()
+    chart = page[page.index("<svg") : page.index("</svg>")]
+    assert 'role="img"' in chart
+    assert f"{tenant.pupil_1.last_name}, {tenant.pupil_1.first_name}: £7,500.00, above the threshold" in chart
+    assert "Threshold £6,000.00" in chart
