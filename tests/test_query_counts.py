@@ -49,3 +49,23 @@ def test_list_query_count_is_pinned_and_independent_of_rows(tenant, url_name):
     _add(kind, tenant, 20)
     many = _count(client, url)
     assert few == many == expected, (few, many)
+
+
+def test_school_provision_map_query_count_does_not_grow_with_pupils(tenant):
+    """4 before the view + school + pupils + open-cycle provision + equipment + group memberships
+    + completed-cycle counts + the group list = 11, at 1 pupil or 21 (no group has members here, so the
+    member-count query is skipped)."""
+    from pupils.tests.casework import add_equipment, add_provision, completed_cycles
+
+    senco = tenant.users["senco"]
+    client = client_for(senco)
+    url = reverse("pupils:school-provision-map", args=[tenant.school_1.pk])
+    cycle = completed_cycles(senco, tenant.pupil_1, 1)
+    add_provision(cycle)
+    add_equipment(cycle)
+    few = _count(client, url)
+    for _ in range(20):
+        pupil = f.make_pupil(tenant.school_1)
+        add_provision(completed_cycles(senco, pupil, 1))
+    many = _count(client, url)
+    assert few == many == 11, (few, many)
