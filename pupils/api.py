@@ -30,13 +30,26 @@ class PupilOutputSerializer(serializers.ModelSerializer):
             "school",
             "sen_status",
             "primary_need",
+            "on_register",
         ]
+
+
+class PupilRegisterRowSerializer(PupilOutputSerializer):
+    """A row of the register: the pupil and the agreed review date of their open cycle."""
+
+    next_review_on = serializers.DateField(read_only=True, allow_null=True)
+
+    class Meta(PupilOutputSerializer.Meta):
+        fields = [*PupilOutputSerializer.Meta.fields, "next_review_on"]
 
 
 @tenant_member(*PUPIL_READERS)
 class PupilListApi(ListAPIView):
+    """The SEN register, with the list page's filters: status, year, need, school, review (due or
+    overdue), removed=1 and sort (name, year, school, review)."""
+
     permission_classes = [IsAuthenticated, HasTenantScope]
-    serializer_class = PupilOutputSerializer
+    serializer_class = PupilRegisterRowSerializer
 
     def get_queryset(self) -> Any:
         filters = selectors.pupil_filters_from_query(self.request.query_params)

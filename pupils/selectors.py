@@ -1,17 +1,70 @@
+"""Reads for the SEN register: the list (page, API and CSV export share one queryset), and the choices
+its forms offer."""
+
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import OrderBy
+from django.utils import timezone
 
+from accounts.models import Role
 from accounts.scoping import Scope, visible
-from pupils.models import NeedType, Pupil
+from localities.models import School
+from pupils.models import Cycle, CycleStatus, NeedType, Pupil, PupilSchoolMove, SenStatus
 
-SORTS = {
-    "name": ("last_name", "first_name", "pk"),
-    "year": ("nc_year", "last_name", "first_name", "pk"),
-    "school": ("school__name", "last_name", "first_name", "pk"),
+# Every sort ends with the pupil's name and pk, so pages never shuffle rows of equal value.
+NAME_ORDER = ("last_name", "first_name", "pk")
+SORTS: dict[str, tuple[str | OrderBy, ...]] = {
+    "name": NAME_ORDER,
+    "year": ("nc_year", *NAME_ORDER),
+    "school": ("school__name", *NAME_ORDER),
+    "review": (F("next_review_on").asc(nulls_last=True), *NAME_ORDER),
 }
+SORT_LABELS = {"name": "Name", "year": "Year group", "school": "School", "review": "Next review date"}
+
+REVIEW_DUE, REVIEW_OVERDUE = "due", "overdue"
+REVIEW_FILTERS = {REVIEW_DUE: "Due in the next 14 days", REVIEW_OVERDUE: "Overdue"}
+REVIEW_DUE_DAYS = 14
+
+# The SEN provision filter offers K and E (the register); N is still accepted from an API query string.
+STATUS_FILTERS = (SenStatus.SEN_SUPPORT, SenStatus.EHC_PLAN)
+
+
+def open_cycle_review_on() -> Subquery:
+    """The agreed review date of the pupil's open cycle (at most one is open: a partial unique index)."""
+    # order_by(): without it the Meta ordering (pupil, -number) joins the pupil table and sorts, per row.
+    open_cycle = Cycle.objects.filter(pupil_id=OuterRef("pk"), status=CycleStatus.OPEN).order_by()
+    return Subquery(open_cycle.values("review_on")[:1])
+
+
+def _register_rows(scope: Scope) -> QuerySet[Pupil]:
+    """visible(Pupil, scope), with the scope's schools also as a plain AND condition where that selects
+    the same pupils.
+
+    visible() ORs a SENCO's or Area SEND Lead's schools with the pupils referred to the user (a
+    specialist's object permissions); an OR with a subquery keeps PostgreSQL from using the
+    (school, on_register, ...) indexes. Referrals are only made to people with the specialist role, so
+    for everyone else the extra condition changes nothing but the plan.
+    """
+    pupils = visible(Pupil, scope)
+    if scope.sees_all_pupils or scope.has_role(Role.SPECIALIST):
+        return pupils
+    if scope.school_ids and scope.locality_ids:
+        return pupils.filter(Q(school_id__in=scope.school_ids) | Q(school__locality_id__in=scope.locality_ids))
+    if scope.locality_ids:
+        schools = School.objects.in_tenant(scope.local_authority_id).filter(locality_id__in=scope.locality_ids)
+        return pupils.filter(school_id__in=schools.values("pk"))
+    return pupils.filter(school_id__in=scope.school_ids)
+
+
+def _review_window(review: str, today: datetime.date) -> Q:
+    if review == REVIEW_DUE:
+        return Q(review_on__gte=today, review_on__lte=today + datetime.timedelta(days=REVIEW_DUE_DAYS))
+    return Q(review_on__lt=today)
 
 
 def pupil_list_for_scope(
@@ -21,9 +74,24 @@ def pupil_list_for_scope(
     nc_year: int | None = None,
     need_code: str = "",
     school_id: int | None = None,
+    review: str = "",
+    include_removed: bool = False,
     sort: str = "name",
+    today: datetime.date | None = None,
 ) -> QuerySet[Pupil]:
-    pupils = visible(Pupil, scope).select_related("school", "primary_need")
+    """The register as this scope may read it, filtered and sorted; each row carries `next_review_on`.
+
+    Every filter narrows `visible(...)`, so a school id or need code from another school or tenant
+    simply matches nothing. The review filters select pupil ids from the cycle index
+    (local_authority, status, review_on) rather than testing each pupil's subquery.
+    """
+    pupils = (
+        _register_rows(scope)
+        .select_related("school", "primary_need", "secondary_need")
+        .annotate(next_review_on=open_cycle_review_on())
+    )
+    if not include_removed:
+        pupils = pupils.filter(on_register=True)
     if sen_status:
         pupils = pupils.filter(sen_status=sen_status)
     if nc_year is not None:
@@ -32,17 +100,28 @@ def pupil_list_for_scope(
         pupils = pupils.filter(primary_need__code=need_code)
     if school_id:
         pupils = pupils.filter(school_id=school_id)
+    if review in REVIEW_FILTERS:
+        due = Cycle.objects.filter(
+            _review_window(review, today or timezone.localdate()),
+            local_authority_id=scope.local_authority_id,
+            status=CycleStatus.OPEN,
+        )
+        pupils = pupils.filter(pk__in=due.values("pupil_id"))
     return pupils.order_by(*SORTS.get(sort, SORTS["name"]))
-
-
-def need_types_active() -> QuerySet[NeedType]:
-    return NeedType.objects.filter(is_active=True)
 
 
 def pupil_filters_from_query(params: Any) -> dict[str, Any]:
     """Parse list filters from a query string; anything malformed is ignored rather than erroring."""
-    filters: dict[str, Any] = {"sen_status": "", "nc_year": None, "need_code": "", "sort": "name"}
-    if params.get("status") in ("K", "E", "N"):
+    filters: dict[str, Any] = {
+        "sen_status": "",
+        "nc_year": None,
+        "need_code": "",
+        "school_id": None,
+        "review": "",
+        "include_removed": False,
+        "sort": "name",
+    }
+    if params.get("status") in SenStatus.values:
         filters["sen_status"] = params["status"]
     year = params.get("year", "")
     if year.lstrip("-").isdigit() and -2 <= int(year) <= 14:
@@ -50,6 +129,133 @@ def pupil_filters_from_query(params: Any) -> dict[str, Any]:
     need = params.get("need", "")
     if need.isalnum() and len(need) <= 8:
         filters["need_code"] = need.upper()
+    school = params.get("school", "")
+    if school.isdigit() and len(school) <= 18:
+        filters["school_id"] = int(school)
+    if params.get("review") in REVIEW_FILTERS:
+        filters["review"] = params["review"]
+    if params.get("removed") in ("1", "on", "true"):
+        filters["include_removed"] = True
     if params.get("sort") in SORTS:
         filters["sort"] = params["sort"]
     return filters
+
+
+def describe_filters(filters: dict[str, Any]) -> str:
+    """The filters as codes and ids (for an audit summary: never a name)."""
+    parts = [
+        f"{label} {filters[key]}"
+        for key, label in (
+            ("sen_status", "status"),
+            ("nc_year", "year"),
+            ("need_code", "need"),
+            ("school_id", "school"),
+            ("review", "review"),
+        )
+        if filters.get(key) not in (None, "")
+    ]
+    if filters.get("include_removed"):
+        parts.append("including pupils removed from the register")
+    return ", ".join(parts) or "no filters"
+
+
+def register_school_choices(*, scope: Scope) -> list[School]:
+    """Schools for the register's school filter: only when the scope reads more than one school."""
+    if len(scope.school_ids) <= 1 and not scope.locality_ids and not scope.sees_all_pupils:
+        return []
+    return list(visible(School, scope).order_by("name", "pk"))
+
+
+def schools_for_senco(*, scope: Scope) -> QuerySet[School]:
+    """The open schools where this scope is the SENCO: where they may add pupils."""
+    return visible(School, scope).filter(pk__in=scope.school_ids, is_open=True).order_by("name", "pk")
+
+
+def schools_open_in_tenant(*, scope: Scope, exclude_id: int | None = None) -> QuerySet[School]:
+    """Every open school of the tenant: a pupil may move to any of them, whoever their SENCO is."""
+    schools = School.objects.in_tenant(scope.local_authority_id).filter(is_open=True)
+    if exclude_id is not None:
+        schools = schools.exclude(pk=exclude_id)
+    return schools.order_by("name", "pk")
+
+
+def sen_status_values_for_edit(*, current: str | None) -> list[str]:
+    """SEN provision a register entry may have: K or E, or No SEN kept for a pupil who already has it
+    (a review can take a pupil off SEN Support; their record can still be corrected)."""
+    values: list[str] = [SenStatus.SEN_SUPPORT, SenStatus.EHC_PLAN]
+    if current == SenStatus.NO_SEN:
+        values.append(SenStatus.NO_SEN)
+    return values
+
+
+def sen_status_choices(*, current: str | None = None) -> list[tuple[str, str]]:
+    labels = dict(SenStatus.choices)
+    return [(value, labels[value]) for value in sen_status_values_for_edit(current=current)]
+
+
+def last_move_of(*, pupil: Pupil) -> PupilSchoolMove | None:
+    return PupilSchoolMove.objects.filter(pupil=pupil).order_by("-moved_on", "-pk").first()
+
+
+def need_types_active() -> QuerySet[NeedType]:
+    return NeedType.objects.filter(is_active=True)
+
+
+def need_types_for_choice(*, keep_ids: Iterable[int | None] = ()) -> QuerySet[NeedType]:
+    """Active need types, plus any a pupil already has (a retired code stays selectable for that pupil)."""
+    keep = [pk for pk in keep_ids if pk is not None]
+    return NeedType.objects.filter(Q(is_active=True) | Q(pk__in=keep))
+
+
+# --- CSV export -------------------------------------------------------------------------------
+
+EXPORT_HEADER = [
+    "UPN",
+    "First name",
+    "Last name",
+    "Date of birth",
+    "Year group",
+    "School",
+    "SEN provision",
+    "Primary need",
+    "Secondary need",
+    "Date added to SEN Support",
+    "Parents informed on",
+    "Next review date",
+]
+# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+EXPORT_CHUNK = 500
+
+
+def spreadsheet_safe(value: Any) -> str:
+    """The cell as text, with a leading quote when a spreadsheet would otherwise run it as a formula."""
+    if value is None:
+        return ""
+    text = value.isoformat() if isinstance(value, datetime.date) else str(value)
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def register_csv_rows(*, scope: Scope, **filters: Any) -> Iterator[list[str]]:
+    """The header, then one row per pupil of the filtered register, every cell spreadsheet-safe.
+
+    Rows stream from one query (a server-side cursor), whatever the number of pupils.
+    """
+    yield EXPORT_HEADER
+    pupils = pupil_list_for_scope(scope=scope, **filters)
+    for pupil in pupils.iterator(chunk_size=EXPORT_CHUNK):
+        row = [
+            pupil.upn,
+            pupil.first_name,
+            pupil.last_name,
+            pupil.date_of_birth,
+            pupil.get_nc_year_display(),
+            pupil.school.name,
+            pupil.get_sen_status_display(),
+            pupil.primary_need.code if pupil.primary_need else "",
+            pupil.secondary_need.code if pupil.secondary_need else "",
+            pupil.sen_support_since,
+            pupil.parents_informed_on,
+            pupil.next_review_on,  # type: ignore[attr-defined]
+        ]
+        yield [spreadsheet_safe(cell) for cell in row]

@@ -40,7 +40,8 @@ class GovukDateInput(forms.MultiWidget):
         day, month, year = (part.strip() if part else "" for part in super().value_from_datadict(data, files, name))
         if not (day or month or year):
             return ""
-        return f"{year}-{month.zfill(2)}-{day.zfill(2)}"
+        # Unpadded, so a form sent back with errors shows exactly what was typed (strptime accepts "3").
+        return f"{year}-{month}-{day}"
 
 
 class GovukDateField(forms.DateField):

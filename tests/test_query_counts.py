@@ -10,9 +10,10 @@ from tests.fixtures import client_for
 
 # 4 queries per request before the view: session, user, memberships (with tenant), their roles.
 # Then a list costs 2: the count for the pagination and one page of rows (joins, never per-row queries).
-# The pupil list page adds 1 for the need types in its filter.
+# The pupil list page adds 1 for the need types in its filter and 1 for the school filter's options
+# (only for users who can see more than one school, like the LA officer here).
 LISTS = {
-    "pupils:list": ("pupil", 4 + 2 + 1),
+    "pupils:list": ("pupil", 4 + 2 + 1 + 1),
     "localities:school-list": ("school", 4 + 2),
     "localities:locality-list": ("locality", 4 + 2),
     "panels:list": ("panel", 4 + 2),

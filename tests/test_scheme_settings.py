@@ -83,3 +83,16 @@ def test_senco_cannot_post_scheme_settings(tenant):
     assert response.status_code == 403
     tenant.authority.refresh_from_db()
     assert tenant.authority.notional_sen_threshold == Decimal("6000.00")
+
+
+def test_a_partly_entered_date_is_shown_back_exactly_as_typed(tenant):
+    data = {**VALID, "ehcp_issued_before_excluded_0": "1", "ehcp_issued_before_excluded_1": "",
+            "ehcp_issued_before_excluded_2": "2020"}  # fmt: skip
+    page = client_for(tenant.users["la_officer"]).post(reverse("localities:scheme-settings-edit"), data)
+    text = page.content.decode()
+    assert "Enter a real date" in text
+    assert (
+        'id="id_ehcp_issued_before_excluded_0" name="ehcp_issued_before_excluded_0" type="text" inputmode="numeric" value="1"'
+        in text
+    )
+    assert 'name="ehcp_issued_before_excluded_1" type="text" inputmode="numeric">' in text  # month left empty
