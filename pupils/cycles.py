@@ -67,6 +67,7 @@ def cycle_start(
             started_on=started_on,
             review_on=review_on,
         )
+        _set_next_review(pupil, review_on)
         audit_record(
             actor=actor,
             local_authority_id=pupil.local_authority_id,
@@ -140,6 +141,7 @@ def cycle_review(
             changes={"decision": [None, decision]},
         )
         next_cycle = None
+        _set_next_review(pupil, next_review_on if continuing else None)
         if continuing:
             assert next_review_on is not None
             next_cycle = _open_next_cycle(actor=actor, cycle=cycle, outcomes=outcomes, review_on=next_review_on)
@@ -157,6 +159,12 @@ def cycle_review(
                 summary=pupil.removal_reason,
             )
     return next_cycle
+
+
+def _set_next_review(pupil: Pupil, review_on: datetime.date | None) -> None:
+    """Keep the pupil's copy of the open cycle's review date (the register filters and sorts on it)."""
+    pupil.next_review_on = review_on
+    Pupil.objects.filter(pk=pupil.pk).update(next_review_on=review_on)
 
 
 def _open_next_cycle(*, actor: Any, cycle: Cycle, outcomes: list[Outcome], review_on: datetime.date) -> Cycle:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import operator
+from functools import reduce
 from typing import TYPE_CHECKING, Self
 
 from django.db import models
@@ -71,17 +73,27 @@ class PupilQuerySet(TenantQuerySet):
         qs = self.in_tenant(scope.local_authority_id)
         if scope.sees_all_pupils:
             return qs
-        # SENCOs: their schools; Area SEND Leads: their localities' schools; specialists:
-        # pupils referred to them (a guardian object permission on that pupil).
-        return qs.filter(
-            Q(school_id__in=scope.school_ids)
-            | Q(school__locality_id__in=scope.locality_ids)
-            | Q(
-                pk__in=PupilUserObjectPermission.objects.filter(
-                    user_id=scope.user_id, permission__codename="view_pupil"
-                ).values("content_object_id")
+        # SENCOs: their schools; Area SEND Leads: their localities' schools; specialists: pupils
+        # referred to them (a guardian object permission). Each condition is built only for a role that
+        # needs it, so a SENCO's list stays a plain school_id condition on the (school, ...) indexes.
+        from accounts.models import Role
+
+        conditions = []
+        if scope.school_ids:
+            conditions.append(Q(school_id__in=scope.school_ids))
+        if scope.locality_ids:
+            schools = School.objects.filter(
+                local_authority_id=scope.local_authority_id, locality_id__in=scope.locality_ids
             )
-        )
+            conditions.append(Q(school_id__in=schools.values("pk")))
+        if scope.has_role(Role.SPECIALIST):
+            referred = PupilUserObjectPermission.objects.filter(
+                user_id=scope.user_id, permission__codename="view_pupil"
+            ).values("content_object_id")
+            conditions.append(Q(pk__in=referred))
+        if not conditions:
+            return qs.none()
+        return qs.filter(reduce(operator.or_, conditions))
 
     def editable_by(self, scope: Scope) -> Self:
         """SENCOs change the records of their own schools' pupils; everyone else reads."""
@@ -107,6 +119,9 @@ class Pupil(TenantOwned):
     )
     # Removing a pupil from the register keeps the record (never a hard delete).
     on_register = models.BooleanField(default=True)
+    # The open cycle's agreed review date, kept by pupils.cycles (the only writer) so the register can
+    # filter and sort by it on an index. Empty when no cycle is open.
+    next_review_on = models.DateField(null=True, blank=True, editable=False)
     removed_on = models.DateField(null=True, blank=True)
     removal_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -149,6 +164,8 @@ class Pupil(TenantOwned):
             models.Index(fields=["school", "on_register", "nc_year"], name="pupil_school_register_year_idx"),
             models.Index(fields=["school", "on_register", "sen_status"], name="pupil_school_register_st_idx"),
             models.Index(fields=["school", "on_register", "primary_need"], name="pupil_school_register_nd_idx"),
+            models.Index(fields=["school", "on_register", "next_review_on"], name="pupil_school_register_rv_idx"),
+            models.Index(fields=["local_authority", "on_register", "next_review_on"], name="pupil_la_register_rv_idx"),
         ]
         permissions = [("refer_pupil", "Can refer a pupil to a specialist")]
 

@@ -7,14 +7,13 @@ import datetime
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.utils import timezone
 
-from accounts.models import Role
 from accounts.scoping import Scope, visible
 from localities.models import School
-from pupils.models import Cycle, CycleStatus, NeedType, Pupil, PupilSchoolMove, SenStatus
+from pupils.models import NeedType, Pupil, PupilSchoolMove, SenStatus
 
 # Every sort ends with the pupil's name and pk, so pages never shuffle rows of equal value.
 NAME_ORDER = ("last_name", "first_name", "pk")
@@ -34,37 +33,10 @@ REVIEW_DUE_DAYS = 14
 STATUS_FILTERS = (SenStatus.SEN_SUPPORT, SenStatus.EHC_PLAN)
 
 
-def open_cycle_review_on() -> Subquery:
-    """The agreed review date of the pupil's open cycle (at most one is open: a partial unique index)."""
-    # order_by(): without it the Meta ordering (pupil, -number) joins the pupil table and sorts, per row.
-    open_cycle = Cycle.objects.filter(pupil_id=OuterRef("pk"), status=CycleStatus.OPEN).order_by()
-    return Subquery(open_cycle.values("review_on")[:1])
-
-
-def _register_rows(scope: Scope) -> QuerySet[Pupil]:
-    """visible(Pupil, scope), with the scope's schools also as a plain AND condition where that selects
-    the same pupils.
-
-    visible() ORs a SENCO's or Area SEND Lead's schools with the pupils referred to the user (a
-    specialist's object permissions); an OR with a subquery keeps PostgreSQL from using the
-    (school, on_register, ...) indexes. Referrals are only made to people with the specialist role, so
-    for everyone else the extra condition changes nothing but the plan.
-    """
-    pupils = visible(Pupil, scope)
-    if scope.sees_all_pupils or scope.has_role(Role.SPECIALIST):
-        return pupils
-    if scope.school_ids and scope.locality_ids:
-        return pupils.filter(Q(school_id__in=scope.school_ids) | Q(school__locality_id__in=scope.locality_ids))
-    if scope.locality_ids:
-        schools = School.objects.in_tenant(scope.local_authority_id).filter(locality_id__in=scope.locality_ids)
-        return pupils.filter(school_id__in=schools.values("pk"))
-    return pupils.filter(school_id__in=scope.school_ids)
-
-
 def _review_window(review: str, today: datetime.date) -> Q:
     if review == REVIEW_DUE:
-        return Q(review_on__gte=today, review_on__lte=today + datetime.timedelta(days=REVIEW_DUE_DAYS))
-    return Q(review_on__lt=today)
+        return Q(next_review_on__gte=today, next_review_on__lte=today + datetime.timedelta(days=REVIEW_DUE_DAYS))
+    return Q(next_review_on__lt=today)
 
 
 def pupil_list_for_scope(
@@ -79,17 +51,13 @@ def pupil_list_for_scope(
     sort: str = "name",
     today: datetime.date | None = None,
 ) -> QuerySet[Pupil]:
-    """The register as this scope may read it, filtered and sorted; each row carries `next_review_on`.
+    """The register as this scope may read it, filtered and sorted.
 
     Every filter narrows `visible(...)`, so a school id or need code from another school or tenant
-    simply matches nothing. The review filters select pupil ids from the cycle index
-    (local_authority, status, review_on) rather than testing each pupil's subquery.
+    simply matches nothing. Review filters and sort use the pupil's next_review_on (kept by the cycle
+    workflow) on the (school or local_authority, on_register, next_review_on) indexes.
     """
-    pupils = (
-        _register_rows(scope)
-        .select_related("school", "primary_need", "secondary_need")
-        .annotate(next_review_on=open_cycle_review_on())
-    )
+    pupils = visible(Pupil, scope).select_related("school", "primary_need", "secondary_need")
     if not include_removed:
         pupils = pupils.filter(on_register=True)
     if sen_status:
@@ -101,12 +69,7 @@ def pupil_list_for_scope(
     if school_id:
         pupils = pupils.filter(school_id=school_id)
     if review in REVIEW_FILTERS:
-        due = Cycle.objects.filter(
-            _review_window(review, today or timezone.localdate()),
-            local_authority_id=scope.local_authority_id,
-            status=CycleStatus.OPEN,
-        )
-        pupils = pupils.filter(pk__in=due.values("pupil_id"))
+        pupils = pupils.filter(_review_window(review, today or timezone.localdate()))
     return pupils.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
@@ -256,6 +219,6 @@ def register_csv_rows(*, scope: Scope, **filters: Any) -> Iterator[list[str]]:
             pupil.secondary_need.code if pupil.secondary_need else "",
             pupil.sen_support_since,
             pupil.parents_informed_on,
-            pupil.next_review_on,  # type: ignore[attr-defined]
+            pupil.next_review_on,
         ]
         yield [spreadsheet_safe(cell) for cell in row]

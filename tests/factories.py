@@ -88,3 +88,17 @@ def grant(user: User, authority: LocalAuthority, role: str, **scope: Any) -> Mem
 
 
 __all__ = ["Role"]
+
+
+def make_open_cycle(pupil: Pupil, *, review_on: Any, started_on: Any = None, number: int = 1) -> Any:
+    """An open cycle made directly (any school, no actor), keeping the pupil's next_review_on as the
+    cycle workflow (pupils.cycles) does."""
+    from pupils.models import Cycle
+
+    started_on = started_on or min(review_on, datetime.date.today()) - datetime.timedelta(days=60)
+    cycle = Cycle.objects.create(
+        local_authority=pupil.local_authority, pupil=pupil, number=number, started_on=started_on, review_on=review_on
+    )
+    Pupil.objects.filter(pk=pupil.pk).update(next_review_on=review_on)
+    pupil.next_review_on = review_on
+    return cycle

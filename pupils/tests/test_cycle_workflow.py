@@ -349,3 +349,21 @@ def test_nothing_can_be_added_to_the_open_cycle_of_a_pupil_taken_off_the_registe
         add_outcome(tenant, cycle)
     assert error_dict(excinfo)["__all__"] == ["This pupil is no longer on the SEN register"]
     assert not cycle.outcomes.exists()
+
+
+def test_the_pupils_next_review_date_follows_the_open_cycle(tenant):
+    pupil = tenant.pupil_1
+    cycle = start(tenant)  # review agreed for yesterday
+    pupil.refresh_from_db()
+    assert pupil.next_review_on == cycle.review_on
+    outcome = add_outcome(tenant, cycle)
+    later = today() + datetime.timedelta(days=45)
+    next_cycle = review(tenant, cycle, decision=ReviewDecision.CONTINUE, next_review_on=later,
+                        progress={outcome.pk: (OutcomeProgress.PARTLY, "")})  # fmt: skip
+    pupil.refresh_from_db()
+    assert pupil.next_review_on == later == next_cycle.review_on
+    Cycle.objects.filter(pk=next_cycle.pk).update(review_on=today())  # the agreed date arrives
+    carried = next_cycle.outcomes.get()
+    review(tenant, next_cycle, decision=ReviewDecision.STEP_DOWN, progress={carried.pk: (OutcomeProgress.ACHIEVED, "")})
+    pupil.refresh_from_db()
+    assert pupil.next_review_on is None

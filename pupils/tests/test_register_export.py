@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from audit.models import AuditEvent
-from pupils.models import Cycle, InformedBy, NeedType, SenStatus
+from pupils.models import InformedBy, NeedType, SenStatus
 from pupils.selectors import EXPORT_HEADER, spreadsheet_safe
 from tests import factories as f
 from tests.fixtures import client_for
@@ -48,10 +48,9 @@ def test_la_officer_exports_the_whole_register_with_every_column(tenant):
     pupil.parents_informed_on = datetime.date(2023, 9, 12)
     pupil.parents_informed_how = InformedBy.MEETING
     pupil.save()
-    Cycle.objects.create(
-        local_authority=tenant.authority, pupil=pupil, number=1,
-        started_on=TODAY - datetime.timedelta(days=30), review_on=TODAY + datetime.timedelta(days=7),
-    )  # fmt: skip
+    f.make_open_cycle(
+        pupil, started_on=TODAY - datetime.timedelta(days=30), review_on=TODAY + datetime.timedelta(days=7)
+    )
     response = export(tenant.users["la_officer"])
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="sen-register-{TODAY:%Y-%m-%d}.csv"'
@@ -101,10 +100,9 @@ def test_export_applies_the_lists_filters(tenant):
     assert upns(rows_of(export(officer, status="E"))) == {plan.upn}
     assert upns(rows_of(export(officer, school=tenant.school_2.pk))) == {tenant.pupil_2.upn, plan.upn}
     overdue = f.make_pupil(tenant.school_1)
-    Cycle.objects.create(
-        local_authority=tenant.authority, pupil=overdue, number=1,
-        started_on=TODAY - datetime.timedelta(days=90), review_on=TODAY - datetime.timedelta(days=1),
-    )  # fmt: skip
+    f.make_open_cycle(
+        overdue, started_on=TODAY - datetime.timedelta(days=90), review_on=TODAY - datetime.timedelta(days=1)
+    )
     assert upns(rows_of(export(officer, review="overdue"))) == {overdue.upn}
     sorted_by_year = rows_of(export(officer, sort="year"))
     assert sorted_by_year[-1][0] == year_6.upn
@@ -204,10 +202,9 @@ def test_export_query_count_is_constant(tenant, role, params):
 
     def add_pupil():
         pupil = f.make_pupil(tenant.school_1)
-        Cycle.objects.create(
-            local_authority=tenant.authority, pupil=pupil, number=1,
-            started_on=TODAY - datetime.timedelta(days=30), review_on=TODAY + datetime.timedelta(days=3),
-        )  # fmt: skip
+        f.make_open_cycle(
+            pupil, started_on=TODAY - datetime.timedelta(days=30), review_on=TODAY + datetime.timedelta(days=3)
+        )
 
     if params:
         add_pupil()

@@ -23,13 +23,7 @@ def days(n):
 
 
 def open_cycle(pupil, review_on, number=1, started_on=None):
-    return Cycle.objects.create(
-        local_authority=pupil.local_authority,
-        pupil=pupil,
-        number=number,
-        started_on=started_on or min(review_on, TODAY) - datetime.timedelta(days=60),
-        review_on=review_on,
-    )
+    return f.make_open_cycle(pupil, review_on=review_on, started_on=started_on, number=number)
 
 
 def reviewed_cycle(pupil, review_on, number=1):
