@@ -54,3 +54,11 @@ class GovukForm(forms.Form):
     """Base for every page form: GOV.UK error messages and a stable field order for the error summary."""
 
     template_name = "govuk/forms/form.html"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # A date in error outlines its day, month and year boxes in red (the widget cannot see errors).
+        for name in self.errors:
+            field = self.fields.get(name)
+            if field is not None and isinstance(field.widget, GovukDateInput):
+                field.widget.attrs["has_error"] = True

@@ -91,6 +91,7 @@ def test_a_partly_entered_date_is_shown_back_exactly_as_typed(tenant):
     page = client_for(tenant.users["la_officer"]).post(reverse("localities:scheme-settings-edit"), data)
     text = page.content.decode()
     assert "Enter a real date" in text
+    assert text.count("govuk-date-input__input govuk-input--width-2 govuk-input--error") == 2  # day and month
     assert (
         'id="id_ehcp_issued_before_excluded_0" name="ehcp_issued_before_excluded_0" type="text" inputmode="numeric" value="1"'
         in text
