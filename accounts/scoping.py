@@ -79,9 +79,13 @@ def _access(model: type[M], scope: Scope, pk: Any) -> M:
     return access(model, scope, pk)
 
 
-def access(model: type[M], scope: Scope, pk: Any, *, for_edit: bool = False) -> M:
-    """One row this scope may read (or change, with for_edit): 404 for missing and forbidden alike."""
+def access(model: type[M], scope: Scope, pk: Any, *, for_edit: bool = False, lock: bool = False) -> M:
+    """One row this scope may read (or change, with for_edit): 404 for missing and forbidden alike.
+    With lock, the row is locked FOR UPDATE in the same query that checks the scope, so a concurrent
+    move to another school cannot slip in between the check and the write (inside a transaction)."""
     queryset = editable(model, scope) if for_edit else visible(model, scope)
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
     try:
         return queryset.get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
@@ -106,7 +110,7 @@ def access_panel(scope: Scope, pk: Any) -> Panel:
     return _access(Panel, scope, pk)
 
 
-def access_pupil(scope: Scope, pk: Any, *, for_edit: bool = False) -> Pupil:
+def access_pupil(scope: Scope, pk: Any, *, for_edit: bool = False, lock: bool = False) -> Pupil:
     from pupils.models import Pupil
 
-    return access(Pupil, scope, pk, for_edit=for_edit)
+    return access(Pupil, scope, pk, for_edit=for_edit, lock=lock)

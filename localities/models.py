@@ -218,4 +218,4 @@ class StaffTraining(TenantOwned):
         indexes = [models.Index(fields=["school", "completed_on"], name="training_school_date_idx")]
 
     def __str__(self) -> str:
-        return f"{self.course} ({self.completed_on:%d %B %Y})"
+        return f"{self.course} ({self.completed_on.day} {self.completed_on:%B %Y})"

@@ -7,9 +7,12 @@ Decimal pounds, rounded to the penny once, at the end.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
+
+from send_portal.text import long_date
 
 PENNY = Decimal("0.01")
 
@@ -75,9 +78,15 @@ class TopUpEligibility:
 
 
 def top_up_eligibility(
-    *, costs: PupilCosts, completed_cycles: int, cycles_needed: int, on_register: bool = True
+    *,
+    costs: PupilCosts,
+    completed_cycles: int,
+    cycles_needed: int,
+    on_register: bool = True,
+    scheme_refusals: list[str] | None = None,
 ) -> TopUpEligibility:
-    """Whether a pupil may be put forward for top-up, and why, in words a parent could follow."""
+    """Whether a pupil may be put forward for top-up, and why, in words a parent could follow.
+    `scheme_refusals` are the tenant's own rules that rule the pupil out (see scheme_refusals())."""
     reasons = []
     cost_ok = costs.total > costs.threshold
     cycles_ok = completed_cycles >= cycles_needed
@@ -104,4 +113,29 @@ def top_up_eligibility(
         )
     if not on_register:
         reasons.append("The pupil is no longer on the SEN register.")
-    return TopUpEligibility(eligible=cost_ok and cycles_ok and on_register, reasons=reasons)
+    refusals = scheme_refusals or []
+    reasons.extend(refusals)
+    return TopUpEligibility(eligible=cost_ok and cycles_ok and on_register and not refusals, reasons=reasons)
+
+
+def scheme_refusals(
+    *,
+    early_adopter_schools_only: bool,
+    ehcp_issued_before_excluded: datetime.date | None,
+    school_name: str,
+    school_is_early_adopter: bool,
+    school_is_mainstream: bool,
+    ehcp_issued_on: datetime.date | None,
+) -> list[str]:
+    """The tenant's scheme rules (LA settings) that make a pupil ineligible, each in plain words."""
+    refusals = []
+    if early_adopter_schools_only and not (school_is_early_adopter and school_is_mainstream):
+        refusals.append(
+            f"In this scheme only early-adopter mainstream schools can request funding, and {school_name} is not one."
+        )
+    if ehcp_issued_before_excluded and ehcp_issued_on and ehcp_issued_on < ehcp_issued_before_excluded:
+        refusals.append(
+            f"The pupil's EHC plan was issued on {long_date(ehcp_issued_on)}, before "
+            f"{long_date(ehcp_issued_before_excluded)}: the scheme does not fund plans issued before then."
+        )
+    return refusals

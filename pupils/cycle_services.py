@@ -34,15 +34,11 @@ from pupils.models import (
     ProvisionEntry,
 )
 from pupils.uploads import CheckedUpload, check_upload
+from send_portal.text import long_date
 
 PENNY = Decimal("0.01")
 SCORED_KINDS = frozenset({EvidenceKind.STANDARDISED, EvidenceKind.CATS})
 SCORE_MIN, SCORE_MAX = 40, 160
-
-
-def long_date(day: datetime.date) -> str:
-    """The GOV.UK date style: 1 March 2025."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def pounds(amount: Decimal) -> str:

@@ -37,7 +37,7 @@ from pupils.cycle_forms import (
     ReviewForm,
     apply_errors,
 )
-from pupils.cycle_services import long_date, pounds
+from pupils.cycle_services import pounds
 from pupils.models import (
     CONTINUING_DECISIONS,
     Cycle,
@@ -52,6 +52,7 @@ from pupils.models import (
 from pupils.uploads import EXTENSIONS
 from pupils.views import PUPIL_READERS
 from send_portal.policy import tenant_member
+from send_portal.text import long_date
 
 logger = logging.getLogger(__name__)
 

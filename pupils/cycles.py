@@ -24,6 +24,8 @@ from pupils.models import (
     ReviewDecision,
     SenStatus,
 )
+from pupils.services import group_memberships_end
+from send_portal.text import long_date
 
 # state -> {action: next state}
 TRANSITIONS: dict[str, dict[str, str]] = {
@@ -73,7 +75,7 @@ def cycle_start(
             local_authority_id=pupil.local_authority_id,
             action="cycle_started",
             obj=pupil,
-            summary=f"Cycle {number} started on {started_on:%d %B %Y}; review agreed for {review_on:%d %B %Y}",
+            summary=f"Cycle {number} started on {long_date(started_on)}; review agreed for {long_date(review_on)}",
         )
     return cycle
 
@@ -96,11 +98,18 @@ def cycle_review(
         cycle = access(Cycle, scope, cycle_id, for_edit=True)
         cycle = Cycle.objects.select_for_update().select_related("pupil").get(pk=cycle.pk)
         _check_transition(cycle, "review")
+        if not cycle.pupil.on_register:
+            raise ValidationError({"__all__": "This pupil is no longer on the SEN register"})
         outcomes = list(cycle.outcomes.all())
         errors: dict[str, str] = {}
+        if decision == ReviewDecision.REMOVE and cycle.pupil.sen_status == SenStatus.EHC_PLAN:
+            errors["decision"] = (
+                "A pupil with an EHC plan cannot be removed from SEN Support at a cycle review: "
+                "changes to the plan are made at its annual review"
+            )
         if reviewed_on < cycle.review_on:
             errors["reviewed_on"] = (
-                f"A review can only be recorded on or after the agreed date, {cycle.review_on:%d %B %Y}"
+                f"A review can only be recorded on or after the agreed date, {long_date(cycle.review_on)}"
             )
         if reviewed_on > timezone.localdate():
             errors["reviewed_on"] = "Review date cannot be in the future"
@@ -137,7 +146,7 @@ def cycle_review(
             local_authority_id=pupil.local_authority_id,
             action="cycle_reviewed",
             obj=pupil,
-            summary=f"Cycle {cycle.number} reviewed on {reviewed_on:%d %B %Y}: {label.lower()}",
+            summary=f"Cycle {cycle.number} reviewed on {long_date(reviewed_on)}: {label.lower()}",
             changes={"decision": [None, decision]},
         )
         next_cycle = None
@@ -151,6 +160,7 @@ def cycle_review(
             pupil.removed_on = reviewed_on
             pupil.removal_reason = f"Removed from SEN Support at the review of cycle {cycle.number}"
             pupil.save(update_fields=["sen_status", "on_register", "removed_on", "removal_reason", "updated_at"])
+            group_memberships_end(actor=actor, pupil=pupil, why="removed from SEN Support")
             audit_record(
                 actor=actor,
                 local_authority_id=pupil.local_authority_id,
@@ -200,9 +210,9 @@ def _open_next_cycle(*, actor: Any, cycle: Cycle, outcomes: list[Outcome], revie
         action="cycle_started",
         obj=cycle.pupil,
         summary=(
-            f"Cycle {next_cycle.number} started on {next_cycle.started_on:%d %B %Y} with "
+            f"Cycle {next_cycle.number} started on {long_date(next_cycle.started_on)} with "
             f"{len(carried)} outcome{'s' if len(carried) != 1 else ''} and the provision carried forward; "
-            f"review agreed for {review_on:%d %B %Y}"
+            f"review agreed for {long_date(review_on)}"
         ),
     )
     return next_cycle

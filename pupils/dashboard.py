@@ -33,7 +33,7 @@ def senco_dashboard(*, scope: Scope, today: datetime.date | None = None) -> Senc
     due_soon = open_cycles.filter(review_on__gte=today, review_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
     overdue = open_cycles.filter(review_on__lt=today)
     not_informed = register.filter(parents_informed_on__isnull=True).order_by("last_name", "first_name", "pk")
-    pupils = list(register.select_related("local_authority"))
+    pupils = list(register.select_related("local_authority", "school"))
     flagged = [row.pupil for row in provision_maps(pupils) if row.eligibility.eligible]
     return SencoDashboard(
         due_soon=list(due_soon.order_by("review_on", "pk")[:LIST_LIMIT]),

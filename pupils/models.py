@@ -30,6 +30,7 @@ class NeedType(models.Model):
     name = models.CharField(max_length=120)
     valid_with_sen_support = models.BooleanField(default=True)
     valid_with_ehc_plan = models.BooleanField(default=True)
+    valid_as_secondary_need = models.BooleanField(default=True)
     is_active = models.BooleanField(default=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
 

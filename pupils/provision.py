@@ -6,14 +6,27 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from accounts.scoping import Scope, visible
-from localities.models import School
-from pupils.costs import CostLine, PupilCosts, TopUpEligibility, annual_cost, hours_a_year, top_up_eligibility
+from localities.models import ProvisionKind, School
+from pupils.costs import (
+    CostLine,
+    PupilCosts,
+    TopUpEligibility,
+    annual_cost,
+    hours_a_year,
+    scheme_refusals,
+    top_up_eligibility,
+)
 
 __all__ = ["annual_cost", "pupil_provision_map", "school_provision_map"]
 from pupils.models import Cycle, CycleStatus, Equipment, GroupIntervention, ProvisionEntry, Pupil
+from send_portal.text import long_date
+
+# Members who share a group's cost: on the register at the group's school (services also drop a pupil
+# from their groups on a move or removal; this keeps the arithmetic right whatever the history).
+TAKING_PART = Count("pupils", filter=Q(pupils__on_register=True, pupils__school_id=F("school_id")), distinct=True)
 
 
 def _provision_line(entry: ProvisionEntry) -> CostLine:
@@ -49,7 +62,7 @@ def costs_for_pupils(pupils: list[Pupil], threshold: Decimal) -> dict[int, Pupil
         result[entry.cycle.pupil_id].lines.append(_provision_line(entry))
     for item in Equipment.objects.filter(open_cycle).select_related("cycle"):
         result[item.cycle.pupil_id].lines.append(
-            CostLine("equipment", item.description, f"bought {item.bought_on:%d %B %Y}", item.cost)
+            CostLine("equipment", item.description, f"bought {long_date(item.bought_on)}", item.cost)
         )
     memberships = defaultdict(list)
     for pupil_id, group_id in GroupIntervention.pupils.through.objects.filter(
@@ -57,7 +70,7 @@ def costs_for_pupils(pupils: list[Pupil], threshold: Decimal) -> dict[int, Pupil
     ).values_list("pupil_id", "groupintervention_id"):
         memberships[group_id].append(pupil_id)
     # Count every member (not only the pupils asked about): the cost is shared by the whole group.
-    groups = GroupIntervention.objects.filter(pk__in=list(memberships)).annotate(member_count=Count("pupils"))
+    groups = GroupIntervention.objects.filter(pk__in=list(memberships)).annotate(member_count=TAKING_PART)
     for group in groups:
         for pupil_id in memberships[group.pk]:
             result[pupil_id].lines.append(_group_line(group, group.member_count))
@@ -100,6 +113,14 @@ def provision_maps(pupils: list[Pupil]) -> list[PupilProvisionMap]:
                 completed_cycles=completed[pupil.pk],
                 cycles_needed=authority.min_completed_cycles_for_top_up,
                 on_register=pupil.on_register,
+                scheme_refusals=scheme_refusals(
+                    early_adopter_schools_only=authority.early_adopter_schools_only,
+                    ehcp_issued_before_excluded=authority.ehcp_issued_before_excluded,
+                    school_name=pupil.school.name,
+                    school_is_early_adopter=pupil.school.is_early_adopter,
+                    school_is_mainstream=pupil.school.provision_kind == ProvisionKind.MAINSTREAM,
+                    ehcp_issued_on=pupil.ehcp_issued_on,
+                ),
             ),
         )
         for pupil in pupils
@@ -175,13 +196,13 @@ def school_provision_map(*, scope: Scope, school: School) -> SchoolProvisionMap:
     pupils = list(
         visible(Pupil, scope)
         .filter(school=school, on_register=True)
-        .select_related("local_authority", "primary_need")
+        .select_related("local_authority", "primary_need", "school")
         .order_by("last_name", "first_name", "pk")
     )
     groups = list(
         visible(GroupIntervention, scope)
         .filter(school=school)
-        .annotate(member_count=Count("pupils"))
+        .annotate(member_count=TAKING_PART)
         .order_by("-is_running", "name", "pk")
     )
     return SchoolProvisionMap(

@@ -14,6 +14,7 @@ from accounts.scoping import Scope, access
 from audit.services import audit_record
 from localities.models import School
 from pupils.models import GroupIntervention, InformedBy, Pupil, PupilContact, PupilVoice, VoiceOf
+from send_portal.text import long_date
 
 
 def _not_future(day: datetime.date, field: str, label: str) -> None:
@@ -40,7 +41,7 @@ def parents_informed_record(
             action="parents_informed",
             obj=pupil,
             summary=f"Parents or carers formally informed {InformedBy(informed_how).label.lower()} "
-            f"on {informed_on:%d %B %Y}",
+            f"on {long_date(informed_on)}",
             changes={"parents_informed": [before, [informed_on.isoformat(), informed_how]]},
         )
     return pupil
@@ -69,7 +70,7 @@ def pupil_voice_add(
             local_authority_id=pupil.local_authority_id,
             action="views_recorded",
             obj=pupil,
-            summary=f"Views of {VoiceOf(voice_of).label.lower()} recorded, dated {recorded_on:%d %B %Y}",
+            summary=f"Views of {VoiceOf(voice_of).label.lower()} recorded, dated {long_date(recorded_on)}",
         )
     return voice
 
@@ -143,6 +144,17 @@ def group_intervention_set_members(
             raise ValidationError({"pupils": "Choose pupils on this school's SEN register"})
         before = sorted(group.pupils.values_list("pk", flat=True))
         group.pupils.set(sorted(allowed))
+        # Each pupil's timeline shows when they joined or left the group.
+        for pupil_id, verb in [(p, "Joined") for p in sorted(allowed - set(before))] + [
+            (p, "Left") for p in sorted(set(before) - allowed)
+        ]:
+            audit_record(
+                actor=actor,
+                local_authority_id=group.local_authority_id,
+                action="group_joined" if verb == "Joined" else "group_left",
+                obj=Pupil(pk=pupil_id),
+                summary=f"{verb} the group intervention \u201c{group.name}\u201d",
+            )
         was_running = group.is_running
         group.is_running = is_running
         group.save(update_fields=["is_running"])

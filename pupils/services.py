@@ -18,8 +18,18 @@ from accounts.scoping import Scope, access_pupil, access_school
 from audit.services import audit_record, changes_between
 from localities.models import LocalAuthority, School
 from pupils import selectors
-from pupils.models import NationalCurriculumYear, NeedType, Pupil, PupilSchoolMove, SenStatus
+from pupils.models import (
+    Cycle,
+    CycleStatus,
+    GroupIntervention,
+    NationalCurriculumYear,
+    NeedType,
+    Pupil,
+    PupilSchoolMove,
+    SenStatus,
+)
 from pupils.upn import validate_upn
+from send_portal.text import long_date
 
 # SEN provision a SENCO may choose when adding a pupil to the register (No SEN is not a register entry).
 ADD_STATUSES = (SenStatus.SEN_SUPPORT, SenStatus.EHC_PLAN)
@@ -40,11 +50,6 @@ CHANGE_LABELS = {
 }
 
 
-def _long_date(day: datetime.date | None) -> str:
-    """A date as GOV.UK writes it: 5 January 2025."""
-    return f"{day.day} {day:%B %Y}" if day else "an unknown date"
-
-
 def validate_census_needs(
     *, sen_status: str, primary_need: NeedType | None, secondary_need: NeedType | None
 ) -> dict[str, str]:
@@ -59,6 +64,8 @@ def validate_census_needs(
             errors[field] = f"{need.name} ({need.code}) can only be recorded for pupils at SEN Support"
         elif sen_status == SenStatus.SEN_SUPPORT and not need.valid_with_sen_support:
             errors[field] = f"{need.name} ({need.code}) cannot be recorded at SEN Support"
+    if secondary_need is not None and not secondary_need.valid_as_secondary_need and "secondary_need" not in errors:
+        errors["secondary_need"] = f"{secondary_need.name} ({secondary_need.code}) can only be a primary need"
     if primary_need is not None and secondary_need is not None and primary_need.pk == secondary_need.pk:
         errors["secondary_need"] = "Secondary need must be different from the primary need"
     return errors
@@ -264,8 +271,7 @@ def _register_snapshot(pupil: Pupil, need_codes: dict[int, str]) -> dict[str, An
 
 def _lock_pupil_for_edit(scope: Scope, pupil_id: int) -> Pupil:
     """The pupil, if this scope may change it (404 otherwise), locked until the transaction ends."""
-    pupil = access_pupil(scope, pupil_id, for_edit=True)
-    return Pupil.objects.select_for_update().get(pk=pupil.pk)
+    return access_pupil(scope, pupil_id, for_edit=True, lock=True)
 
 
 def pupil_update(
@@ -381,7 +387,7 @@ def pupil_move(
         last_move = selectors.last_move_of(pupil=pupil)
         if "moved_on" not in errors and last_move is not None and moved_on < last_move.moved_on:
             errors["moved_on"] = (
-                f"Date of the move must be on or after the pupil's last move, {_long_date(last_move.moved_on)}"
+                f"Date of the move must be on or after the pupil's last move, {long_date(last_move.moved_on)}"
             )
         if errors:
             raise ValidationError(errors)
@@ -398,6 +404,7 @@ def pupil_move(
         )
         pupil.school = to_school
         pupil.save(update_fields=["school", "updated_at"])
+        group_memberships_end(actor=actor, pupil=pupil, why="moved school")
         audit_record(
             actor=actor,
             local_authority_id=pupil.local_authority_id,
@@ -407,6 +414,20 @@ def pupil_move(
             changes={"school": [from_school_id, to_school.pk], "moved_on": [None, moved_on.isoformat()]},
         )
     return move
+
+
+def group_memberships_end(*, actor: Any, pupil: Pupil, why: str) -> None:
+    """Take a pupil out of their school's group interventions (they moved school or left the register),
+    so the group's cost is shared only by the pupils still taking part. Shown on the pupil's timeline."""
+    for group in GroupIntervention.objects.filter(pupils=pupil).select_for_update(of=("self",)):
+        group.pupils.remove(pupil)
+        audit_record(
+            actor=actor,
+            local_authority_id=pupil.local_authority_id,
+            action="group_left",
+            obj=pupil,
+            summary=f"Left the group intervention \u201c{group.name}\u201d ({why})",
+        )
 
 
 def pupil_remove(*, actor: Any, scope: Scope, pupil_id: int, removed_on: datetime.date, reason: str) -> Pupil:
@@ -420,7 +441,7 @@ def pupil_remove(*, actor: Any, scope: Scope, pupil_id: int, removed_on: datetim
     with transaction.atomic():
         pupil = _lock_pupil_for_edit(scope, pupil_id)
         if not pupil.on_register:
-            raise ValidationError(f"This pupil was already removed from the register on {_long_date(pupil.removed_on)}")
+            raise ValidationError(f"This pupil was already removed from the register on {long_date(pupil.removed_on)}")
         if "removed_on" not in errors and removed_on < pupil.date_of_birth:
             errors["removed_on"] = "Date removed from the register must be after the pupil's date of birth"
         if errors:
@@ -428,7 +449,10 @@ def pupil_remove(*, actor: Any, scope: Scope, pupil_id: int, removed_on: datetim
         pupil.on_register = False
         pupil.removed_on = removed_on
         pupil.removal_reason = reason
-        pupil.save(update_fields=["on_register", "removed_on", "removal_reason", "updated_at"])
+        # An open cycle stays as history, but nothing is due while the pupil is off the register.
+        pupil.next_review_on = None
+        pupil.save(update_fields=["on_register", "removed_on", "removal_reason", "next_review_on", "updated_at"])
+        group_memberships_end(actor=actor, pupil=pupil, why="left the register")
         audit_record(
             actor=actor,
             local_authority_id=pupil.local_authority_id,
@@ -455,7 +479,9 @@ def pupil_return(*, actor: Any, scope: Scope, pupil_id: int) -> Pupil:
         pupil.on_register = True
         pupil.removed_on = None
         pupil.removal_reason = ""
-        pupil.save(update_fields=["on_register", "removed_on", "removal_reason", "updated_at"])
+        open_cycle = Cycle.objects.filter(pupil=pupil, status=CycleStatus.OPEN).first()
+        pupil.next_review_on = open_cycle.review_on if open_cycle else None
+        pupil.save(update_fields=["on_register", "removed_on", "removal_reason", "next_review_on", "updated_at"])
         audit_record(
             actor=actor,
             local_authority_id=pupil.local_authority_id,

@@ -6,18 +6,21 @@ issue, 3 serial digits. A temporary UPN ends in a letter instead of the last dig
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 
 from pupils.la_codes import LA_CODES
 
 CHECK_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXYZ"  # 23 letters: no I, O or S
+ASCII_DIGITS = re.compile(r"[0-9]+", re.ASCII)  # str.isdigit() also accepts "²" and non-Latin digits
 
 
 def check_letter(upn_body: str) -> str:
     """The check letter for characters 2 to 13 of a UPN (given as a 12-character string)."""
     total = 0
     for position, char in enumerate(upn_body, start=2):
-        if char.isdigit():
+        if ASCII_DIGITS.fullmatch(char):
             value = int(char)
         elif position == 13 and char in CHECK_ALPHABET:
             value = CHECK_ALPHABET.index(char)
@@ -32,7 +35,7 @@ def normalise_upn(raw: str) -> str:
 
 
 def is_temporary_upn(upn: str) -> bool:
-    return len(upn) == 13 and upn[12].isalpha()
+    return len(upn) == 13 and upn[12] in CHECK_ALPHABET
 
 
 def validate_upn(raw: str) -> str:
@@ -44,9 +47,9 @@ def validate_upn(raw: str) -> str:
         )
     if upn[0] not in CHECK_ALPHABET:
         raise ValidationError("UPN must start with a check letter (A to Z, not I, O or S)", code="upn_first")
-    if not upn[1:12].isdigit():
+    if not ASCII_DIGITS.fullmatch(upn[1:12]):
         raise ValidationError("Characters 2 to 12 of a UPN must be digits", code="upn_digits")
-    if not (upn[12].isdigit() or upn[12] in CHECK_ALPHABET):
+    if not (ASCII_DIGITS.fullmatch(upn[12]) or upn[12] in CHECK_ALPHABET):
         raise ValidationError(
             "The last character of a UPN must be a digit, or a letter (not I, O or S) for a temporary UPN",
             code="upn_last",

@@ -97,3 +97,11 @@ def test_a_partly_entered_date_is_shown_back_exactly_as_typed(tenant):
         in text
     )
     assert 'name="ehcp_issued_before_excluded_1" type="text" inputmode="numeric">' in text  # month left empty
+
+
+def test_money_and_counts_use_text_inputs_with_an_inputmode(tenant):
+    page = client_for(tenant.users["la_officer"]).get(reverse("localities:scheme-settings-edit")).content.decode()
+    assert 'name="notional_sen_threshold" type="text" inputmode="decimal"' in page.replace(
+        'id="id_notional_sen_threshold" ', ""
+    )
+    assert 'type="number"' not in page

@@ -11,25 +11,26 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('localities', '0002_stafftraining'),
-        ('pupils', '0003_casework'),
+        ("localities", "0002_stafftraining"),
+        ("pupils", "0003_casework"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='pupil',
-            name='next_review_on',
+            model_name="pupil",
+            name="next_review_on",
             field=models.DateField(blank=True, editable=False, null=True),
         ),
         migrations.AddIndex(
-            model_name='pupil',
-            index=models.Index(fields=['school', 'on_register', 'next_review_on'], name='pupil_school_register_rv_idx'),
+            model_name="pupil",
+            index=models.Index(fields=["school", "on_register", "next_review_on"], name="pupil_school_register_rv_idx"),
         ),
         migrations.AddIndex(
-            model_name='pupil',
-            index=models.Index(fields=['local_authority', 'on_register', 'next_review_on'], name='pupil_la_register_rv_idx'),
+            model_name="pupil",
+            index=models.Index(
+                fields=["local_authority", "on_register", "next_review_on"], name="pupil_la_register_rv_idx"
+            ),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
     ]

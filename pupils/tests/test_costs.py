@@ -64,3 +64,23 @@ def test_eligibility_explains_itself():
     result = top_up_eligibility(costs=costs("7000"), completed_cycles=1, cycles_needed=2)
     assert "£1,000.00 more than the £6,000.00" in result.reasons[0]
     assert "Only 1 assess, plan, do, review cycle has been completed; 2 cycles are needed" in result.reasons[1]
+
+
+def test_scheme_rules_rule_a_pupil_out_and_say_why():
+    import datetime
+
+    from pupils.costs import scheme_refusals
+
+    refusals = scheme_refusals(
+        early_adopter_schools_only=True, ehcp_issued_before_excluded=datetime.date(2020, 11, 1),
+        school_name="Hill Special School", school_is_early_adopter=False, school_is_mainstream=False,
+        ehcp_issued_on=datetime.date(2019, 3, 14),
+    )  # fmt: skip
+    assert (
+        refusals[0]
+        == "In this scheme only early-adopter mainstream schools can request funding, and Hill Special School is not one."
+    )
+    assert "issued on 14 March 2019, before 1 November 2020" in refusals[1]
+    result = top_up_eligibility(costs=costs("9000"), completed_cycles=3, cycles_needed=2, scheme_refusals=refusals)
+    assert result.eligible is False
+    assert refusals[0] in result.reasons

@@ -24,7 +24,7 @@ def test_warning_until_parents_informed_then_date_and_way_shown_and_on_the_timel
     assert "Parents informed recorded" in page
     assert 'data-testid="parents-not-informed"' not in page
     assert "3 February 2025, by letter" in page
-    assert "Parents or carers formally informed by letter on 03 February 2025" in page  # timeline, plain words
+    assert "Parents or carers formally informed by letter on 3 February 2025" in page  # timeline, plain words
     tenant.pupil_1.refresh_from_db()
     assert tenant.pupil_1.parents_informed_on == datetime.date(2025, 2, 3)
 

@@ -83,3 +83,10 @@ def test_database_refuses_a_pupil_at_sen_support_without_a_need(tenant):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         f.make_pupil(tenant.school_1, primary_need=None)
+
+
+def test_nsa_cannot_be_a_secondary_need(tenant):
+    errors = _errors(_create, tenant.school_1, tenant.users["senco"], secondary_need=NeedType.objects.get(code="NSA"))
+    assert errors["secondary_need"] == [
+        "SEN support but no specialist assessment of type of need (NSA) can only be a primary need"
+    ]

@@ -62,3 +62,9 @@ def test_first_character_must_be_a_check_letter():
     with pytest.raises(ValidationError) as error:
         validate_upn("1801200005001")
     assert "check letter" in error.value.messages[0]
+
+
+@pytest.mark.parametrize("digits", ["８０１２０００05001", "٨٠١200005001", "80120000500²"])
+def test_only_ascii_digits_count(digits):
+    with pytest.raises(ValidationError):
+        validate_upn("B" + digits)

@@ -65,3 +65,11 @@ def divide_money(value: Any, shared_by: Any) -> Decimal:
     from pupils.costs import to_pennies
 
     return to_pennies(Decimal(value) / int(shared_by))
+
+
+@register.filter
+def is_decimal(field: BoundField) -> bool:
+    """GOV.UK asks for text inputs with an inputmode rather than type=number: decimals need a point."""
+    from django import forms
+
+    return isinstance(field.field, forms.DecimalField)
