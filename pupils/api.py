@@ -5,6 +5,8 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from accounts.scoping import access_pupil
 from pupils import selectors, services
@@ -54,6 +56,16 @@ class PupilListApi(ListAPIView):
     def get_queryset(self) -> Any:
         filters = selectors.pupil_filters_from_query(self.request.query_params)
         return selectors.pupil_list_for_scope(scope=scope_of(self.request), **filters)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        services.register_read_through_api(
+            actor=request.user,
+            scope=scope_of(request),
+            filters=selectors.pupil_filters_from_query(request.query_params),
+            page=str(request.query_params.get("page", "1"))[:6],
+        )
+        return response
 
 
 @tenant_member(*PUPIL_READERS)

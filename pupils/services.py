@@ -493,6 +493,18 @@ def pupil_return(*, actor: Any, scope: Scope, pupil_id: int) -> Pupil:
     return pupil
 
 
+def register_read_through_api(*, actor: Any, scope: Scope, filters: dict[str, Any], page: str) -> None:
+    """A page of the register read through the API is a bulk read of children's data: audit it like an
+    export (one row a request, on the tenant; no lookup, the tenant's id is enough)."""
+    audit_record(
+        actor=actor,
+        local_authority_id=scope.local_authority_id,
+        action="register_read_api",
+        obj=LocalAuthority(pk=scope.local_authority_id),
+        summary=f"Read page {page} of the SEN register through the API ({selectors.describe_filters(filters)})",
+    )
+
+
 def register_exported(*, actor: Any, scope: Scope, filters: dict[str, Any]) -> None:
     """Record one export of the register, on the school exported (or the tenant, for several schools).
 

@@ -30,3 +30,11 @@ def test_audit_rows_cannot_be_updated_or_deleted(tenant):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).delete()
     assert AuditEvent.objects.get().action == "pupil_viewed"
+
+
+def test_reading_the_register_through_the_api_is_audited(tenant):
+    client_for(tenant.users["la_officer"]).get(reverse("api-pupil-list") + "?status=K&page=1")
+    event = AuditEvent.objects.get(action="register_read_api")
+    assert event.actor == tenant.users["la_officer"]
+    assert event.local_authority_id == tenant.authority.pk
+    assert "page 1" in event.summary

@@ -17,7 +17,7 @@ LISTS = {
     "localities:school-list": ("school", 4 + 2),
     "localities:locality-list": ("locality", 4 + 2),
     "panels:list": ("panel", 4 + 2),
-    "api-pupil-list": ("pupil", 4 + 2),
+    "api-pupil-list": ("pupil", 4 + 2 + 1),  # + the audit row of a bulk read
     "api-school-list": ("school", 4 + 2),
 }
 
