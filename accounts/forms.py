@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from accounts import sign_in_attempts
 from send_portal.forms import GovukForm
 
 
@@ -13,7 +14,21 @@ class SignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct email address and password",
         "inactive": "This account has been switched off. Ask your local authority's SEND team.",
+        "throttled": "You have entered the wrong password too many times. Wait 15 minutes, then try again.",
     }
+
+    def clean(self) -> dict[str, Any]:
+        # Slow down password guessing: a few wrong tries per account (whatever the address they come
+        # from) locks sign-in for that account for a while. The cache (Redis in production) holds counts.
+        email = (self.data.get("username") or "").strip().lower()
+        if email and sign_in_attempts.is_locked(email):
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if email:
+                sign_in_attempts.record_failure(email)
+            raise
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -50,3 +50,18 @@ def test_sign_out_is_a_post(client, tenant):
     assert client.get(reverse("home")).status_code == 200
     client.post(reverse("accounts:sign-out"))
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_sign_in_is_locked_for_an_account_after_five_wrong_passwords(client, tenant):
+    from django.core.cache import cache
+
+    cache.clear()
+    email = tenant.users["senco"].email
+    for _ in range(5):
+        client.post(reverse("accounts:sign-in"), {"username": email, "password": "wrong"})
+    response = client.post(reverse("accounts:sign-in"), {"username": email, "password": PASSWORD})
+    assert response.status_code == 200  # even the right password is refused for now
+    assert "Wait 15 minutes" in response.content.decode()
+    other = tenant.users["area_lead"].email
+    assert client.post(reverse("accounts:sign-in"), {"username": other, "password": PASSWORD}).status_code == 302
+    cache.clear()
