@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("localities.urls")),
     path("pupils/", include("pupils.urls")),
     path("panels/", include("panels.urls")),
+    path("funding/", include("funding.urls")),
     path("api/v1/", include("send_portal.api_urls")),
     path("platform-admin/", admin.site.urls),
 ]

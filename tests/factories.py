@@ -102,3 +102,22 @@ def make_open_cycle(pupil: Pupil, *, review_on: Any, started_on: Any = None, num
     Pupil.objects.filter(pk=pupil.pk).update(next_review_on=review_on)
     pupil.next_review_on = review_on
     return cycle
+
+
+def make_budget(authority: LocalAuthority, *, kind: str = "locality", locality: Locality | None = None,
+                year_start: Any = None, amount: Any = None, actor: Any = None, panel: Any = None) -> Any:  # fmt: skip
+    """A pot for a financial year (the current one by default), optionally with its budget set."""
+    from decimal import Decimal
+
+    from funding import ledger
+    from funding.models import Budget
+    from funding.years import financial_year_start
+
+    year_start = year_start or financial_year_start(datetime.date.today(), authority.financial_year_start_month)
+    budget = Budget.objects.create(
+        local_authority=authority, kind=kind, locality=locality if kind == "locality" else None, panel=panel,
+        name=f"{kind} pot {next(_counter)}", financial_year_start=year_start,
+    )  # fmt: skip
+    if amount is not None:
+        ledger.budget_set(actor=actor or make_user(), budget_id=budget.pk, amount=Decimal(amount))
+    return budget

@@ -126,6 +126,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
 
 SERVICE_NAME = "SEND Portal"
+# The address people use to reach this service: emails link to it (never with personal data in the link).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Celery: JSON only, tasks take ids, late acks so a crashed worker's task is redelivered.
 REDIS_URL = env("REDIS_URL", default="")

@@ -1,0 +1,1 @@
+urlpatterns: list = []  # decision, budget and dashboard pages are added here

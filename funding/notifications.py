@@ -1,0 +1,62 @@
+"""Emails about funding requests: say what happened and link to it. Never "you have new information",
+never a pupil's name or UPN in the subject."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.urls import reverse
+
+from accounts.models import Role, RoleAssignment
+from funding.models import RequestEvent, RequestStatus
+
+# Who hears about each new status: the school (SENCOs) or the deciders (Area SEND Leads).
+TELL_SCHOOL = frozenset({RequestStatus.MORE_INFORMATION, RequestStatus.APPROVED, RequestStatus.DECLINED,
+                         RequestStatus.REFERRED})  # fmt: skip
+TELL_DECIDERS = frozenset({RequestStatus.SUBMITTED, RequestStatus.WITHDRAWN})
+
+HEADLINES = {
+    RequestStatus.SUBMITTED: "submitted by {school}: it is waiting for your decision",
+    RequestStatus.WITHDRAWN: "withdrawn by {school}",
+    RequestStatus.MORE_INFORMATION: "the Area SEND Lead needs more information from you",
+    RequestStatus.APPROVED: "approved",
+    RequestStatus.DECLINED: "declined",
+    RequestStatus.REFERRED: "referred to the central panel",
+}
+
+
+def _emails(role: str, **scope: object) -> list[str]:
+    return list(
+        RoleAssignment.objects.filter(role=role, membership__is_active=True, membership__user__is_active=True, **scope)
+        .values_list("membership__user__email", flat=True)
+        .distinct()
+    )
+
+
+def request_event_notify(*, event_id: int) -> int:
+    event = RequestEvent.objects.select_related("request__school").get(pk=event_id)
+    funding_request = event.request
+    school = funding_request.school
+    if event.to_status in TELL_SCHOOL:
+        recipients = _emails(Role.SENCO, school=school)
+    elif event.to_status in TELL_DECIDERS and school.locality_id:
+        recipients = _emails(Role.AREA_SEND_LEAD, locality_id=school.locality_id)
+    else:
+        recipients = []
+    if not recipients:
+        return 0
+    headline = HEADLINES[RequestStatus(event.to_status)].format(school=school.name)
+    subject = f"Funding request {funding_request.pk}: {headline}"
+    link = settings.SITE_URL + reverse("funding:request-detail", args=[funding_request.pk])
+    body = "\n\n".join(
+        part
+        for part in [
+            f"Funding request {funding_request.pk} from {school.name} has been {headline}.",
+            event.message,
+            f"Read it and see its history: {link}",
+            "You get this email because of your role in SEND Portal. Sign in to see the details.",
+        ]
+        if part
+    )
+    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients]
+    return send_mass_mail(messages, fail_silently=False)

@@ -1,0 +1,1 @@
+urlpatterns: list = []  # report pages are added here

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from accounts.scoping import Scope, visible
+from funding.models import Budget
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class BudgetBalance:
+    budget: Decimal
+    committed: Decimal
+    paid: Decimal
+
+    @property
+    def available(self) -> Decimal:
+        """Budget less commitments not yet released (payments are made against commitments)."""
+        return self.budget - self.committed
+
+    @property
+    def remaining_to_pay(self) -> Decimal:
+        return self.committed - self.paid
+
+
+BALANCE_SUMS = {
+    "total_budget": Coalesce(Sum("entries__budget_delta"), ZERO),
+    "total_committed": Coalesce(Sum("entries__committed_delta"), ZERO),
+    "total_paid": Coalesce(Sum("entries__paid_delta"), ZERO),
+}
+
+
+def balance_of(budget: Budget) -> BudgetBalance:
+    totals = Budget.objects.filter(pk=budget.pk).aggregate(
+        budget=Coalesce(Sum("entries__budget_delta"), ZERO),
+        committed=Coalesce(Sum("entries__committed_delta"), ZERO),
+        paid=Coalesce(Sum("entries__paid_delta"), ZERO),
+    )
+    return BudgetBalance(totals["budget"], totals["committed"], totals["paid"])
+
+
+def budgets_with_balances(*, scope: Scope, financial_year_start: datetime.date | None = None) -> QuerySet[Budget]:
+    """Budgets this scope may read, each annotated with its ledger totals (one query)."""
+    budgets = visible(Budget, scope).select_related("locality", "panel")
+    if financial_year_start is not None:
+        budgets = budgets.filter(financial_year_start=financial_year_start)
+    return budgets.annotate(**BALANCE_SUMS).order_by("-financial_year_start", "kind", "name", "pk")
+
+
+def balance_from_annotations(budget: Budget) -> BudgetBalance:
+    return BudgetBalance(
+        budget.total_budget,  # type: ignore[attr-defined]
+        budget.total_committed,  # type: ignore[attr-defined]
+        budget.total_paid,  # type: ignore[attr-defined]
+    )

@@ -1,0 +1,354 @@
+"""Funding requests: drafting, submission (eligibility, routing, the casework attached), and the
+decisions that move money. Every transition locks the request, checks the workflow table and the
+actor's scope, writes the event and, for an approval, the ledger commitments, in one transaction;
+emails go out after commit."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role
+from accounts.scoping import Scope, access, editable
+from audit.services import audit_record
+from funding import ledger
+from funding.models import Budget, FundingRequest, PotKind, RequestEvent, RequestStatus, Route
+from funding.workflow import ACTIONS
+from funding.years import apportion, financial_year_end, financial_year_start
+from localities.models import LocalAuthority, ProvisionKind, School
+from panels.models import Panel, PanelKind
+from pupils.costs import scheme_refusals
+from pupils.models import CycleStatus, GroupIntervention, Pupil
+from pupils.provision import pupil_provision_map
+from send_portal.text import long_date
+
+MAX_PERIOD_DAYS = 366
+
+
+def _period_errors(authority: LocalAuthority, start: datetime.date | None, end: datetime.date | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if start is None or end is None:
+        return errors
+    if end <= start:
+        errors["period_end"] = "The end date must be after the start date"
+        return errors
+    this_year = financial_year_start(timezone.localdate(), authority.financial_year_start_month)
+    last_allowed = financial_year_end(datetime.date(this_year.year + 1, this_year.month, 1))
+    if start < this_year or end > last_allowed:
+        errors["period_start"] = (
+            f"The period must fall between {long_date(this_year)} and {long_date(last_allowed)}: "
+            "this financial year or the next"
+        )
+    elif (end - start).days + 1 > MAX_PERIOD_DAYS:
+        errors["period_end"] = "The period can be a year at most"
+    return errors
+
+
+def _amount_errors(amount: Decimal | None, field: str = "amount_requested") -> dict[str, str]:
+    if amount is None:
+        return {}
+    if amount <= 0:
+        return {field: "The amount must be more than £0"}
+    if amount != amount.quantize(Decimal("0.01")):
+        return {field: "The amount can only have pounds and pence"}
+    if amount > Decimal("1000000"):
+        return {field: "The amount must be £1,000,000 or less"}
+    return {}
+
+
+def request_save_draft(
+    *,
+    actor: Any,
+    scope: Scope,
+    request_id: int | None = None,
+    school_id: int,
+    pupil_id: int | None,
+    group_intervention_id: int | None = None,
+    amount_requested: Decimal,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    purpose: str,
+    outcomes_served: str,
+    is_exceptional: bool = False,
+) -> FundingRequest:
+    """Create or change a draft. Only SENCOs of the school; only their school's pupils or groups."""
+    school = access(School, scope, school_id, for_edit=False)
+    if school.pk not in scope.school_ids:
+        raise ValidationError({"school": "You can only ask for funding for your own school"})
+    authority = LocalAuthority.objects.get(pk=scope.local_authority_id)
+    errors = {**_amount_errors(amount_requested), **_period_errors(authority, period_start, period_end)}
+    if not purpose.strip():
+        errors["purpose"] = "Enter what the money will buy"
+    if not outcomes_served.strip():
+        errors["outcomes_served"] = "Enter the outcomes the money will help the pupil achieve"
+    pupil = group = None
+    if pupil_id:
+        pupil = editable(Pupil, scope).filter(pk=pupil_id, school=school, on_register=True).first()
+        if pupil is None:
+            errors["pupil"] = "Select a pupil on your school's SEN register"
+    elif group_intervention_id:
+        group = editable(GroupIntervention, scope).filter(pk=group_intervention_id, school=school).first()
+        if group is None:
+            errors["group_intervention"] = "Select one of your school's group interventions"
+    else:
+        errors["pupil"] = "Select the pupil the funding is for"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if request_id is None:
+            funding_request = FundingRequest(
+                local_authority_id=scope.local_authority_id, school=school, created_by=actor
+            )
+        else:
+            funding_request = access(FundingRequest, scope, request_id, for_edit=True, lock=True)
+            if funding_request.status != RequestStatus.DRAFT:
+                raise ValidationError("Only a draft can be changed; this request has been submitted")
+        funding_request.pupil, funding_request.group_intervention = pupil, group
+        funding_request.amount_requested = amount_requested
+        funding_request.period_start, funding_request.period_end = period_start, period_end
+        funding_request.purpose, funding_request.outcomes_served = purpose.strip(), outcomes_served.strip()
+        funding_request.is_exceptional = is_exceptional
+        funding_request.save()
+        audit_record(
+            actor=actor, local_authority_id=scope.local_authority_id, action="request_draft_saved",
+            obj=funding_request, summary=f"Draft funding request {funding_request.pk} saved",
+        )  # fmt: skip
+    return funding_request
+
+
+# Routing and eligibility ------------------------------------------------------------------------------
+
+
+def route_for(funding_request: FundingRequest) -> tuple[str, Panel | None]:
+    """Where the tenant's scheme sends a request: complex and exceptional needs to the central panel;
+    otherwise to the school's locality when the council runs locality budgets, else the top-up panel."""
+    panels = Panel.objects.filter(local_authority_id=funding_request.local_authority_id)
+    if funding_request.is_exceptional:
+        return Route.EXCEPTIONAL_PANEL, panels.filter(kind=PanelKind.EXCEPTIONAL_NEEDS).first()
+    has_locality_budgets = Budget.objects.filter(
+        local_authority_id=funding_request.local_authority_id, kind=PotKind.LOCALITY
+    ).exists()
+    if has_locality_budgets and funding_request.school.locality_id:
+        return Route.LOCALITY, None
+    return Route.TOP_UP_PANEL, panels.filter(kind=PanelKind.HIGH_NEEDS_TOP_UP).first()
+
+
+def eligibility_for(funding_request: FundingRequest, route: str) -> dict[str, Any]:
+    """Whether the scheme allows this request, and why, in plain words (stored with the request)."""
+    authority = funding_request.local_authority
+    school = funding_request.school
+    pupil = funding_request.pupil
+    reasons: list[str] = []
+    refusals = scheme_refusals(
+        early_adopter_schools_only=authority.early_adopter_schools_only,
+        ehcp_issued_before_excluded=authority.ehcp_issued_before_excluded,
+        school_name=school.name,
+        school_is_early_adopter=school.is_early_adopter,
+        school_is_mainstream=school.provision_kind == ProvisionKind.MAINSTREAM,
+        ehcp_issued_on=pupil.ehcp_issued_on if pupil else None,
+    )
+    if authority.early_adopter_schools_only and not refusals:
+        reasons.append(f"{school.name} is an early-adopter mainstream school in the scheme.")
+    if route == Route.TOP_UP_PANEL and pupil is not None:
+        provision_map = pupil_provision_map(pupil=pupil)
+        reasons.extend(provision_map.eligibility.reasons)
+        if not provision_map.eligibility.eligible:
+            refusals.extend(r for r in provision_map.eligibility.reasons if r not in refusals)
+    if (
+        route in (Route.TOP_UP_PANEL, Route.EXCEPTIONAL_PANEL)
+        and not Panel.objects.filter(
+            local_authority_id=authority.pk,
+            kind=PanelKind.HIGH_NEEDS_TOP_UP if route == Route.TOP_UP_PANEL else PanelKind.EXCEPTIONAL_NEEDS,
+        ).exists()
+    ):
+        refusals.append(f"{authority.name} has no panel for {Route(route).label.lower()} requests.")
+    return {"eligible": not refusals, "reasons": [*reasons, *[r for r in refusals if r not in reasons]]}
+
+
+def snapshot_for(funding_request: FundingRequest) -> dict[str, Any]:
+    """The casework a decision-maker needs, copied at submission so it cannot drift afterwards."""
+    pupil = funding_request.pupil
+    if pupil is None:
+        group = funding_request.group_intervention
+        assert group is not None
+        return {"group": {"name": group.name, "pupils": group.pupils.count()}}
+    provision_map = pupil_provision_map(pupil=pupil)
+    cycle = pupil.cycles.filter(status=CycleStatus.OPEN).first()
+    return {
+        "pupil": {
+            "year": pupil.get_nc_year_display(),
+            "sen_status": pupil.get_sen_status_display(),
+            "primary_need": str(pupil.primary_need) if pupil.primary_need else None,
+            "secondary_need": str(pupil.secondary_need) if pupil.secondary_need else None,
+        },
+        "completed_cycles": provision_map.completed_cycles,
+        "current_cycle": {
+            "number": cycle.number,
+            "started_on": cycle.started_on.isoformat(),
+            "review_on": cycle.review_on.isoformat(),
+            "outcomes": [o.description for o in cycle.outcomes.all()],
+        }
+        if cycle
+        else None,
+        "provision": [
+            {"description": line.description, "detail": line.detail, "cost": str(line.cost)}
+            for line in provision_map.costs.lines
+        ],
+        "total": str(provision_map.costs.total),
+        "threshold": str(provision_map.costs.threshold),
+        "above_threshold": str(provision_map.costs.above_threshold),
+    }
+
+
+# Transitions ------------------------------------------------------------------------------------------
+
+
+def request_transition(*, actor: Any, scope: Scope, request_id: int, action: str, **data: Any) -> FundingRequest:
+    spec = ACTIONS[action]
+    with transaction.atomic():
+        for_edit = spec.role == Role.SENCO
+        funding_request = access(FundingRequest, scope, request_id, for_edit=for_edit, lock=True)
+        if not scope.has_role(spec.role):
+            raise ValidationError(f"Only the school's SENCO or an Area SEND Lead can do this: {spec.label.lower()}")
+        if spec.role == Role.AREA_SEND_LEAD and (
+            funding_request.route != Route.LOCALITY or funding_request.school.locality_id not in scope.locality_ids
+        ):
+            raise ValidationError("Only the Area SEND Lead of the school's locality decides this request")
+        if funding_request.status not in spec.sources:
+            raise ValidationError(
+                f"A request that is {funding_request.get_status_display().lower()} cannot be {spec.done}"
+            )
+        before = funding_request.status
+        message = HANDLERS[action](actor=actor, funding_request=funding_request, **data)
+        funding_request.status = spec.target
+        funding_request.save()
+        event = RequestEvent.objects.create(
+            local_authority_id=funding_request.local_authority_id, request=funding_request, from_status=before,
+            to_status=spec.target, message=message, actor=actor,
+        )  # fmt: skip
+        audit_record(
+            actor=actor, local_authority_id=funding_request.local_authority_id, action=f"request_{action}",
+            obj=funding_request, summary=f"Funding request {funding_request.pk}: {before} to {spec.target}",
+        )  # fmt: skip
+        if funding_request.pupil_id:
+            audit_record(
+                actor=actor, local_authority_id=funding_request.local_authority_id, action=f"request_{action}",
+                obj=funding_request.pupil,  # type: ignore[arg-type]
+                summary=f"Funding request {funding_request.pk} {RequestStatus(spec.target).label.lower()}",
+            )  # fmt: skip
+        from funding.tasks import notify_request_event
+
+        transaction.on_commit(lambda: notify_request_event.delay(event.pk))
+    return funding_request
+
+
+def _submit(*, actor: Any, funding_request: FundingRequest) -> str:
+    errors = _period_errors(funding_request.local_authority, funding_request.period_start, funding_request.period_end)
+    if errors:
+        raise ValidationError(errors)
+    route, panel = route_for(funding_request)
+    eligibility = eligibility_for(funding_request, route)
+    funding_request.route, funding_request.panel = route, panel
+    funding_request.eligibility = eligibility
+    if not eligibility["eligible"]:
+        raise ValidationError({"__all__": ["This request cannot be submitted:", *eligibility["reasons"]]})
+    funding_request.snapshot = snapshot_for(funding_request)
+    funding_request.submitted_at = timezone.now()
+    return f"Submitted to {Route(route).label}"
+
+
+def _withdraw(*, actor: Any, funding_request: FundingRequest, reason: str = "") -> str:
+    return reason.strip() or "Withdrawn by the school"
+
+
+def _message_required(message: str, field: str, text: str) -> str:
+    if not message.strip():
+        raise ValidationError({field: text})
+    return message.strip()
+
+
+def _answer(*, actor: Any, funding_request: FundingRequest, message: str) -> str:
+    return _message_required(message, "message", "Enter the information asked for")
+
+
+def _ask(*, actor: Any, funding_request: FundingRequest, message: str) -> str:
+    return _message_required(message, "message", "Enter what information you need from the school")
+
+
+def _decline(*, actor: Any, funding_request: FundingRequest, reasons: str) -> str:
+    funding_request.decision_reasons = _message_required(reasons, "reasons", "Enter the reasons for declining")
+    funding_request.decided_at, funding_request.decided_by = timezone.now(), actor
+    return funding_request.decision_reasons
+
+
+def _refer(*, actor: Any, funding_request: FundingRequest, reason: str) -> str:
+    panel = Panel.objects.filter(
+        local_authority_id=funding_request.local_authority_id, kind=PanelKind.EXCEPTIONAL_NEEDS
+    ).first()
+    if panel is None:
+        raise ValidationError("This council has no complex and exceptional needs panel to refer to")
+    funding_request.route, funding_request.panel = Route.EXCEPTIONAL_PANEL, panel
+    return _message_required(reason, "reason", "Enter why the request needs the central panel")
+
+
+def pot_for(funding_request: FundingRequest, year_start: datetime.date) -> Budget:
+    kind = {Route.LOCALITY: PotKind.LOCALITY, Route.TOP_UP_PANEL: PotKind.TOP_UP,
+            Route.EXCEPTIONAL_PANEL: PotKind.EXCEPTIONAL_NEEDS}[Route(funding_request.route)]  # fmt: skip
+    pots = Budget.objects.filter(
+        local_authority_id=funding_request.local_authority_id, kind=kind, financial_year_start=year_start
+    )
+    if kind == PotKind.LOCALITY:
+        pots = pots.filter(locality_id=funding_request.school.locality_id)
+    pot = pots.first()
+    if pot is None:
+        label = PotKind(kind).label.lower()
+        raise ValidationError({"amount": f"No {label} is set for the financial year starting {long_date(year_start)}"})
+    return pot
+
+
+def _approve(
+    *,
+    actor: Any,
+    funding_request: FundingRequest,
+    amount: Decimal,
+    start: datetime.date,
+    end: datetime.date,
+    conditions: str = "",
+) -> str:
+    errors = {**_amount_errors(amount, "amount"), **_period_errors(funding_request.local_authority, start, end)}
+    if not errors and amount > funding_request.amount_requested:
+        errors["amount"] = f"You cannot approve more than the £{funding_request.amount_requested:,.2f} asked for"
+    if errors:
+        raise ValidationError(errors)
+    authority = funding_request.local_authority
+    shares = apportion(amount, start, end, start_month=authority.financial_year_start_month, by=authority.apportion_by)
+    pots = [(pot_for(funding_request, year_start), share) for year_start, share in shares]
+    # Lock pots in id order so two approvals touching the same two years cannot deadlock.
+    for pot, share in sorted(pots, key=lambda item: item[0].pk):
+        ledger.commit(
+            actor=actor, budget_id=pot.pk, amount=share, funding_request=funding_request,
+            school_id=funding_request.school_id, pupil_id=funding_request.pupil_id, period=(start, end),
+            memo=f"Funding request {funding_request.pk}",
+        )  # fmt: skip
+    funding_request.approved_amount, funding_request.approved_start, funding_request.approved_end = amount, start, end
+    funding_request.conditions = conditions.strip()
+    funding_request.decided_at, funding_request.decided_by = timezone.now(), actor
+    part = "in full" if amount == funding_request.amount_requested else "in part"
+    return f"Approved {part}: £{amount:,.2f} from {long_date(start)} to {long_date(end)}"
+
+
+HANDLERS: dict[str, Callable[..., str]] = {
+    "submit": _submit,
+    "withdraw": _withdraw,
+    "answer": _answer,
+    "ask_for_information": _ask,
+    "approve": _approve,
+    "decline": _decline,
+    "refer": _refer,
+}

@@ -1,0 +1,131 @@
+"""The request workflow at the service level: routing, eligibility, approval through the ledger."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+
+from funding import services
+from funding.models import FundingRequest, LedgerEntry, RequestStatus, Route
+from funding.selectors import balance_of
+from funding.years import financial_year_start
+from pupils.tests.casework import scope_of
+from tests import factories as f
+
+D = Decimal
+TODAY = datetime.date.today()
+
+
+@pytest.fixture
+def pot(tenant):
+    return f.make_budget(
+        tenant.authority, locality=tenant.locality_1, amount="10000.00", actor=tenant.users["la_officer"]
+    )
+
+
+def draft(tenant, **overrides):
+    senco = tenant.users["senco"]
+    year = financial_year_start(TODAY)
+    values = {"school_id": tenant.school_1.pk, "pupil_id": tenant.pupil_1.pk, "amount_requested": D("2400.00"),
+              "period_start": year, "period_end": year + datetime.timedelta(days=180),
+              "purpose": "Speech and language therapy", "outcomes_served": "Speaks in class"}  # fmt: skip
+    values.update(overrides)
+    return services.request_save_draft(actor=senco, scope=scope_of(senco), **values)
+
+
+def act(tenant, who, funding_request, action, **data):
+    user = tenant.users[who]
+    return services.request_transition(
+        actor=user, scope=scope_of(user), request_id=funding_request.pk, action=action, **data
+    )
+
+
+def test_submit_routes_to_the_locality_and_approval_commits_the_money(tenant, pot, django_capture_on_commit_callbacks):
+    funding_request = draft(tenant)
+    with django_capture_on_commit_callbacks(execute=True):
+        act(tenant, "senco", funding_request, "submit")
+    funding_request.refresh_from_db()
+    assert funding_request.status == RequestStatus.SUBMITTED and funding_request.route == Route.LOCALITY
+    assert funding_request.snapshot["total"] is not None  # casework attached, not retyped
+    assert [m.to for m in mail.outbox] == [[tenant.users["area_lead"].email]]
+    assert funding_request.pupil.last_name not in mail.outbox[0].subject
+    with django_capture_on_commit_callbacks(execute=True):
+        act(tenant, "area_lead", funding_request, "approve", amount=D("2000.00"),
+            start=funding_request.period_start, end=funding_request.period_end, conditions="Termly report")  # fmt: skip
+    funding_request.refresh_from_db()
+    assert funding_request.status == RequestStatus.APPROVED and funding_request.approved_amount == D("2000.00")
+    assert balance_of(pot).committed == D("2000.00")
+    assert LedgerEntry.objects.get(funding_request=funding_request).committed_delta == D("2000.00")
+    assert "approved" in mail.outbox[-1].subject and mail.outbox[-1].to == [tenant.users["senco"].email]
+    assert [e.to_status for e in funding_request.events.all()] == ["submitted", "approved"]
+
+
+def test_approval_beyond_the_pot_is_refused_and_nothing_changes(tenant, pot):
+    funding_request = draft(tenant, amount_requested=D("12000.00"))
+    act(tenant, "senco", funding_request, "submit")
+    with pytest.raises(ValidationError) as error:
+        act(tenant, "area_lead", funding_request, "approve", amount=D("12000.00"),
+            start=funding_request.period_start, end=funding_request.period_end)  # fmt: skip
+    assert "£10,000.00 available" in error.value.message_dict["amount"][0]
+    funding_request.refresh_from_db()
+    assert funding_request.status == RequestStatus.SUBMITTED
+    assert not LedgerEntry.objects.filter(funding_request=funding_request).exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [({"amount_requested": D("0")}, "amount_requested", "more than £0"),
+     ({"amount_requested": D("-5")}, "amount_requested", "more than £0"),
+     ({"period_end": financial_year_start(TODAY)}, "period_end", "after the start date"),
+     ({"period_start": financial_year_start(TODAY) - datetime.timedelta(days=400),
+       "period_end": financial_year_start(TODAY) - datetime.timedelta(days=100)}, "period_start", "this financial year or the next")],
+)  # fmt: skip
+def test_bad_input_is_refused_with_a_clear_error_and_nothing_written(tenant, overrides, field, message):
+    with pytest.raises(ValidationError) as error:
+        draft(tenant, **overrides)
+    assert message in error.value.message_dict[field][0]
+    assert not FundingRequest.objects.exists()
+
+
+def test_refused_transitions(tenant, pot):
+    funding_request = draft(tenant)
+    from django.http import Http404
+
+    with pytest.raises(Http404):  # a draft is the school's own: the Area SEND Lead cannot see it yet
+        act(tenant, "area_lead", funding_request, "approve", amount=D("1"), start=TODAY, end=TODAY)
+    act(tenant, "senco", funding_request, "submit")
+    with pytest.raises(ValidationError, match="Only the school's SENCO or an Area SEND Lead"):
+        act(tenant, "la_officer", funding_request, "approve", amount=D("1"), start=TODAY, end=TODAY)
+    with pytest.raises(ValidationError, match="A request that is submitted cannot be submitted"):
+        act(tenant, "senco", funding_request, "submit")
+    act(tenant, "senco", funding_request, "withdraw")
+    with pytest.raises(ValidationError):
+        act(tenant, "senco", funding_request, "withdraw")
+
+
+def test_croydon_rules_refuse_a_pupil_with_an_ehcp_issued_before_the_cut_off(tenant, pot):
+    from pupils.models import NeedType
+
+    tenant.authority.ehcp_issued_before_excluded = datetime.date(2020, 11, 1)
+    tenant.authority.save()
+    pupil = f.make_pupil(tenant.school_1, sen_status="E", ehcp_issued_on=datetime.date(2019, 3, 1),
+                         primary_need=NeedType.objects.get(code="ASD"))  # fmt: skip
+    funding_request = draft(tenant, pupil_id=pupil.pk)
+    with pytest.raises(ValidationError) as error:
+        act(tenant, "senco", funding_request, "submit")
+    assert any("before 1 November 2020" in m for m in error.value.messages)
+    funding_request.refresh_from_db()
+    assert funding_request.status == RequestStatus.DRAFT
+
+
+def test_an_area_lead_of_another_locality_cannot_decide(tenant, pot):
+    funding_request = draft(tenant)
+    act(tenant, "senco", funding_request, "submit")
+    other_lead = f.make_user(tenant.authority, "area_send_lead", locality=tenant.locality_2)
+    from django.http import Http404
+
+    with pytest.raises(Http404):  # they cannot even see it
+        services.request_transition(actor=other_lead, scope=scope_of(other_lead), request_id=funding_request.pk,
+                                    action="decline", reasons="No")  # fmt: skip
