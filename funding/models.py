@@ -221,6 +221,13 @@ class FundingRequest(TenantOwned):
     approved_end = models.DateField(null=True, blank=True)
     conditions = models.TextField(blank=True)
     decision_reasons = models.TextField(blank=True)
+    # Banding, where the council uses it: the band the scores give, and the band decided (with why,
+    # when the decision-maker sets a different one).
+    indicative_band = models.ForeignKey(
+        "funding.Band", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_band = models.ForeignKey("funding.Band", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    band_override_reason = models.TextField(blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -268,3 +275,6 @@ class RequestEvent(TenantOwned):
     class Meta:
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["request", "created_at"], name="request_event_idx")]
+
+
+from funding.banding_models import Band, BandingDomain, BandingLevel, RequestScore  # noqa: E402,F401

@@ -320,8 +320,13 @@ def _approve(
     start: datetime.date,
     end: datetime.date,
     conditions: str = "",
+    band_id: int | None = None,
+    band_reason: str = "",
 ) -> str:
     errors = {**_amount_errors(amount, "amount"), **_period_errors(funding_request.local_authority, start, end)}
+    from funding.banding import band_decision_check
+
+    decided_band = band_decision_check(funding_request=funding_request, band_id=band_id, reason=band_reason)
     if not errors and amount > funding_request.amount_requested:
         errors["amount"] = f"You cannot approve more than the £{funding_request.amount_requested:,.2f} asked for"
     if errors:
@@ -338,6 +343,9 @@ def _approve(
         )  # fmt: skip
     funding_request.approved_amount, funding_request.approved_start, funding_request.approved_end = amount, start, end
     funding_request.conditions = conditions.strip()
+    funding_request.decided_band = decided_band
+    if decided_band != funding_request.indicative_band:
+        funding_request.band_override_reason = band_reason.strip()
     funding_request.decided_at, funding_request.decided_by = timezone.now(), actor
     part = "in full" if amount == funding_request.amount_requested else "in part"
     return f"Approved {part}: £{amount:,.2f} from {long_date(start)} to {long_date(end)}"
