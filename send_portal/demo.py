@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from guardian.shortcuts import assign_perm
 
@@ -222,6 +223,100 @@ def _casework(membership: Membership, school: School, rng: random.Random) -> Non
         )  # fmt: skip
 
 
+LOCALITY_POT = Decimal("250000.00")
+CENTRAL_POT = Decimal("400000.00")
+
+
+def _funding(authority: LocalAuthority, localities: list[Locality], panels: list[Panel], school: School) -> None:
+    """Budgets for this and next financial year, and requests in each state at the SENCO's school.
+    Runs once per tenant (skipped when the tenant already has budgets)."""
+    from funding import ledger, services
+    from funding.models import Budget, PotKind
+    from funding.years import financial_year_start
+
+    if Budget.objects.filter(local_authority=authority).exists():
+        return
+    officer = User.objects.get(email=f"la-officer.{_slug(authority)}@example.org")
+    this_year = financial_year_start(datetime.date.today(), authority.financial_year_start_month)
+    for year in (this_year, datetime.date(this_year.year + 1, this_year.month, 1)):
+        if authority.la_code == "306":  # Croydon: devolved locality budgets plus the central pot
+            for locality in localities:
+                pot = Budget.objects.create(
+                    local_authority=authority,
+                    kind=PotKind.LOCALITY,
+                    locality=locality,
+                    name=f"{locality.name} locality budget",
+                    financial_year_start=year,
+                )
+                ledger.budget_set(actor=officer, budget_id=pot.pk, amount=LOCALITY_POT, memo="Devolved budget")
+        kind = PotKind.EXCEPTIONAL_NEEDS if panels[0].kind == "exceptional_needs" else PotKind.TOP_UP
+        pot = Budget.objects.create(
+            local_authority=authority,
+            kind=kind,
+            panel=panels[0],
+            name=f"{panels[0].name} pot",
+            financial_year_start=year,
+        )
+        ledger.budget_set(actor=officer, budget_id=pot.pk, amount=CENTRAL_POT, memo="High needs block allocation")
+    senco_membership = Membership.objects.get(local_authority=authority, roles__role=Role.SENCO)
+    senco = senco_membership.user
+    scope = scope_for_membership(senco_membership)
+    pupils = list(Pupil.objects.filter(school=school, on_register=True).order_by("pk"))
+    period = (this_year, this_year + datetime.timedelta(days=200))
+    for index, (pupil, amount, purpose) in enumerate(
+        zip(pupils[:4], DEMO_REQUEST_AMOUNTS, DEMO_PROVISION, strict=False)
+    ):
+        request = services.request_save_draft(
+            actor=senco,
+            scope=scope,
+            school_id=school.pk,
+            pupil_id=pupil.pk,
+            amount_requested=amount,
+            period_start=period[0],
+            period_end=period[1],
+            purpose=f"{purpose}, 2 sessions a week",
+            outcomes_served="Make expected progress in reading and take part in class discussion",
+        )
+        if index == 3:
+            continue  # left as a draft
+        try:
+            request = services.request_transition(actor=senco, scope=scope, request_id=request.pk, action="submit")
+        except ValidationError:
+            continue  # not eligible under this scheme's rules: stays a draft, with its reasons shown
+        lead_membership = Membership.objects.filter(
+            local_authority=authority, roles__role=Role.AREA_SEND_LEAD, roles__locality=school.locality
+        ).first()
+        if lead_membership is None or request.route != "locality":
+            continue
+        lead_scope = scope_for_membership(lead_membership)
+        if index == 0:
+            services.request_transition(
+                actor=lead_membership.user,
+                scope=lead_scope,
+                request_id=request.pk,
+                action="approve",
+                amount=amount,
+                start=period[0],
+                end=period[1],
+                conditions="A short report on progress at the next review",
+            )
+        elif index == 1:
+            services.request_transition(
+                actor=lead_membership.user,
+                scope=lead_scope,
+                request_id=request.pk,
+                action="ask_for_information",
+                message="Please attach the speech and language therapist's latest advice.",
+            )
+
+
+def _slug(authority: LocalAuthority) -> str:
+    return next(scheme.slug for scheme in SCHEMES if scheme.la_code == authority.la_code)
+
+
+DEMO_REQUEST_AMOUNTS = [Decimal("3200.00"), Decimal("1850.00"), Decimal("2400.00"), Decimal("900.00")]
+
+
 DEMO_OUTCOMES = [
     "Read and spell the first 100 high-frequency words",
     "Ask an adult for help using a help card in class",
@@ -352,6 +447,7 @@ def demo_data_load(*, password: str) -> DemoResult:
                         for pupil in Pupil.objects.filter(school=schools[1]).order_by("pk")[:3]:
                             assign_perm("pupils.view_pupil", membership.user, pupil)
                 result.users.append((email, scheme.name, str(Role(role).label)))
+        _funding(authority, localities, panels, schools[0])
 
     # One specialist working for two councils, to show choosing which one to work in.
     consultant = _user(SHARED_SPECIALIST_EMAIL, "Consultant Educational Psychologist", password)

@@ -7,13 +7,14 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import Membership, Role, RoleAssignment, User
 from audit.models import AuditEvent
+from funding.models import Budget, FundingRequest, LedgerEntry
 from localities.models import LocalAuthority, Locality, School, StaffTraining
 from panels.models import Panel
 from pupils.models import Cycle, GroupIntervention, ProvisionEntry, Pupil, PupilUserObjectPermission
 from pupils.upn import validate_upn
 
 MODELS = [LocalAuthority, Locality, School, Panel, Pupil, User, Membership, RoleAssignment, PupilUserObjectPermission,
-          Cycle, ProvisionEntry, GroupIntervention, StaffTraining, AuditEvent]  # fmt: skip
+          Cycle, ProvisionEntry, GroupIntervention, StaffTraining, AuditEvent, Budget, LedgerEntry, FundingRequest]  # fmt: skip
 
 
 @pytest.fixture
@@ -81,3 +82,11 @@ def test_demo_senco_sees_casework_and_a_top_up_candidate(seeded, client):
     top_up = page[page.index('data-testid="top-up"') :]
     assert "</a>" in top_up[: top_up.index("</ul>")]  # at least one pupil flagged
     assert 'data-testid="due-soon"' in page or 'data-testid="overdue"' in page
+
+
+def test_demo_croydon_has_locality_budgets_and_requests_in_each_state(seeded):
+    croydon = LocalAuthority.objects.get(la_code="306")
+    assert Budget.objects.filter(local_authority=croydon, kind="locality").count() == 8  # 4 localities x 2 years
+    statuses = set(FundingRequest.objects.filter(local_authority=croydon).values_list("status", flat=True))
+    assert {"approved", "more_info", "submitted", "draft"} <= statuses
+    assert LedgerEntry.objects.filter(local_authority=croydon, kind="commitment").exists()
