@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from accounts.models import Role
 
@@ -23,6 +23,14 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
         frozenset({Role.AREA_SEND_LEAD, Role.LA_OFFICER, Role.FINANCE_OFFICER}),
     ),
     ("Panels", "panels:list", frozenset({Role.PANEL_MEMBER, Role.LA_OFFICER})),
+    (
+        "Funding requests",
+        "funding:request-list",
+        frozenset({Role.SENCO, Role.AREA_SEND_LEAD, Role.LA_OFFICER, Role.FINANCE_OFFICER}),
+    ),
+    ("Queue", "funding:queue", frozenset({Role.AREA_SEND_LEAD})),
+    ("Budgets", "funding:budget-list", frozenset({Role.AREA_SEND_LEAD, Role.LA_OFFICER, Role.FINANCE_OFFICER})),
+    ("Reports", "funding:report-list", frozenset({Role.AREA_SEND_LEAD, Role.LA_OFFICER, Role.FINANCE_OFFICER})),
     ("Scheme settings", "localities:scheme-settings", frozenset({Role.LA_OFFICER})),
 ]
 
@@ -33,7 +41,10 @@ def service(request: HttpRequest) -> dict[str, Any]:
     if scope is not None:
         for label, url_name, roles in NAVIGATION:
             if scope.roles & roles:
-                url = reverse(url_name)
+                try:
+                    url = reverse(url_name)
+                except NoReverseMatch:  # a page not installed in this build
+                    continue
                 current = request.path == url if url == "/" else request.path.startswith(url)
                 items.append({"label": label, "url": url, "current": current})
     return {

@@ -20,7 +20,13 @@ def home(request: HttpRequest) -> HttpResponse:
     summary = selectors.home_summary_for_scope(scope=scope)
     roles = list(request.membership.roles.all())  # type: ignore[attr-defined]
     dashboard = senco_dashboard(scope=scope) if scope.has_role(Role.SENCO) else None
-    context = {"summary": summary, "role_assignments": roles, "scope": scope, "dashboard": dashboard}
+    context = {
+        "summary": summary,
+        "role_assignments": roles,
+        "scope": scope,
+        "dashboard": dashboard,
+        "dashboard_for_lead": scope.has_role(Role.AREA_SEND_LEAD),
+    }
     return render(request, "home.html", context)
 
 
