@@ -52,3 +52,11 @@ def pupil_record(*, pupil: Pupil) -> PupilRecord:
 def pupil_for_record(*, pupil: Any) -> Pupil:
     """Reload with what the record page shows, in one query."""
     return Pupil.objects.select_related("school", "primary_need", "secondary_need", "local_authority").get(pk=pupil.pk)
+
+
+def pupil_funding_requests(*, scope: Any, pupil: Pupil) -> list[Any]:
+    """The pupil's funding requests this scope may see, newest first (one query)."""
+    from accounts.scoping import visible
+    from funding.models import FundingRequest
+
+    return list(visible(FundingRequest, scope).filter(pupil=pupil).order_by("-created_at", "-pk")[:20])

@@ -45,6 +45,7 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "provision_map": provision.pupil_provision_map(pupil=pupil),
         "timeline": paginate(request, record_selectors.pupil_timeline(pupil=pupil), per_page=20),
         "can_edit": pupil.school_id in scope.school_ids,
+        "funding_requests": record_selectors.pupil_funding_requests(scope=scope, pupil=pupil),
     }
     return render(request, "pupils/pupil_detail.html", context)
 
