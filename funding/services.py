@@ -53,12 +53,15 @@ def _period_errors(authority: LocalAuthority, start: datetime.date | None, end: 
 def _amount_errors(amount: Decimal | None, field: str = "amount_requested") -> dict[str, str]:
     if amount is None:
         return {}
+    if not amount.is_finite():
+        return {field: "Enter an amount of money, like 2400.00"}
     if amount <= 0:
         return {field: "The amount must be more than £0"}
-    if amount != amount.quantize(Decimal("0.01")):
-        return {field: "The amount can only have pounds and pence"}
+    # The upper limit first: rounding a huge number to pence would overflow Decimal's precision.
     if amount > Decimal("1000000"):
         return {field: "The amount must be £1,000,000 or less"}
+    if amount != amount.quantize(Decimal("0.01")):
+        return {field: "The amount can only have pounds and pence"}
     return {}
 
 

@@ -129,3 +129,14 @@ def test_an_area_lead_of_another_locality_cannot_decide(tenant, pot):
     with pytest.raises(Http404):  # they cannot even see it
         services.request_transition(actor=other_lead, scope=scope_of(other_lead), request_id=funding_request.pk,
                                     action="decline", reasons="No")  # fmt: skip
+
+
+def test_absurd_amounts_get_a_message_not_an_error(tenant):
+    for amount, message in [
+        (D("1e30"), "£1,000,000 or less"),
+        (D("Infinity"), "Enter an amount"),
+        (D("NaN"), "Enter an amount"),
+    ]:
+        with pytest.raises(ValidationError) as error:
+            draft(tenant, amount_requested=amount)
+        assert message in error.value.message_dict["amount_requested"][0]
