@@ -108,6 +108,8 @@ def main() -> None:
         ("pupil list", "/pupils/"),
         ("pupil list, need filter, by school", "/pupils/?need=ASD&sort=school"),
         ("pupil list, page 50", "/pupils/?page=50"),
+        ("pupil list, by next review date", "/pupils/?sort=review"),
+        ("register CSV export", "/pupils/export/"),
         ("API pupil list", "/api/v1/pupils/"),
         ("school list", "/schools/"),
     ]
