@@ -296,8 +296,11 @@ def _refer(*, actor: Any, funding_request: FundingRequest, reason: str) -> str:
     ).first()
     if panel is None:
         raise ValidationError("This council has no complex and exceptional needs panel to refer to")
+    message = _message_required(reason, "reason", "Enter why the request needs the central panel")
     funding_request.route, funding_request.panel = Route.EXCEPTIONAL_PANEL, panel
-    return _message_required(reason, "reason", "Enter why the request needs the central panel")
+    # Referring is the Area SEND Lead's decision on the request; the panel's comes later.
+    funding_request.decided_at, funding_request.decided_by = timezone.now(), actor
+    return message
 
 
 def pot_for(funding_request: FundingRequest, year_start: datetime.date) -> Budget:

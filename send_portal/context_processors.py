@@ -29,7 +29,13 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
         frozenset({Role.SENCO, Role.AREA_SEND_LEAD, Role.LA_OFFICER, Role.FINANCE_OFFICER}),
     ),
     ("Queue", "funding:queue", frozenset({Role.AREA_SEND_LEAD})),
-    ("Budgets", "funding:budget-list", frozenset({Role.AREA_SEND_LEAD, Role.LA_OFFICER, Role.FINANCE_OFFICER})),
+    ("Dashboard", "funding:dashboard", frozenset({Role.AREA_SEND_LEAD})),
+    ("Funding overview", "funding:la-overview", frozenset({Role.LA_OFFICER, Role.FINANCE_OFFICER})),
+    (
+        "Budgets",
+        "funding:budget-list",
+        frozenset({Role.AREA_SEND_LEAD, Role.LA_OFFICER, Role.FINANCE_OFFICER, Role.PANEL_MEMBER}),
+    ),
     ("Reports", "funding:report-list", frozenset({Role.AREA_SEND_LEAD, Role.LA_OFFICER, Role.FINANCE_OFFICER})),
     ("Scheme settings", "localities:scheme-settings", frozenset({Role.LA_OFFICER})),
 ]
