@@ -278,3 +278,4 @@ class RequestEvent(TenantOwned):
 
 
 from funding.banding_models import Band, BandingDomain, BandingLevel, RequestScore  # noqa: E402,F401
+from funding.report_models import BudgetReport  # noqa: E402,F401

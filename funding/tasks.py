@@ -8,3 +8,7 @@ def notify_request_event(event_id: int) -> int:
     from funding.notifications import request_event_notify
 
     return request_event_notify(event_id=event_id)
+
+
+# Report tasks live in their own module; importing them here registers them with every worker.
+from funding.report_tasks import build_budget_report, schedule_monthly_reports  # noqa: E402,F401

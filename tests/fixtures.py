@@ -97,7 +97,20 @@ def celery_worker_process(settings: Any, celery_over_redis: Any) -> Any:
 
     root = Path(__file__).resolve().parent.parent
     name = f"test-{uuid.uuid4().hex[:8]}@localhost"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "send_portal.settings.test", "REDIS_URL": settings.REDIS_URL}
+    from django.db import connection
+
+    # The worker uses this test's database (its name, not the development one) and upload folder.
+    database = connection.settings_dict
+    database_url = (
+        f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "send_portal.settings.test",
+        "REDIS_URL": settings.REDIS_URL,
+        "DATABASE_URL": database_url,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
     env.pop("PYTEST_XDIST_WORKER", None)
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "send_portal", "worker", "--pool=solo", "-n", name,

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -193,4 +194,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Scheduled work (Celery beat): every tenant's whole-council budget report, early on the 1st of each month.
+CELERY_BEAT_SCHEDULE = {
+    "funding-monthly-budget-reports": {
+        "task": "funding.schedule_monthly_reports",
+        "schedule": crontab(minute=0, hour=5, day_of_month="1"),
+        "options": {"expires": 12 * 60 * 60},
+    },
 }

@@ -1,0 +1,223 @@
+"""Budget report timings: a tenant with 40,000 pupils and 200,000 ledger entries, and how long its whole-
+tenant and locality reports take to build (figures, CSV, XLSX, PDF). Run through scripts/bench, which
+prepares the bench database and sets DATABASE_URL; the tenant is scripts/bench.py's, built once and reused.
+
+The ledger is loaded with bulk_create in the order the ledger guard demands (budgets set first, then
+commitments that fit, then payments, releases and clawbacks within what each commitment still holds). The
+guard trigger re-sums a budget's entries for every row inserted, which makes a bulk load of 200,000 rows
+quadratic; so unless --with-guard is given the insert trigger is switched off inside the loading
+transaction only, and the whole ledger is then checked against the guard's own rules, row by row in
+insertion order, before that transaction commits. Nothing that breaks the guard can be left behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import os
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "send_portal.settings.test")
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="bench-reports-"))
+
+import bench  # scripts/bench.py: sets Django up, and builds the 40,000-pupil tenant
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import Role
+from funding import reports
+from funding.models import Budget, EntryKind, LedgerEntry, PotKind
+from funding.report_models import BudgetReport
+from funding.report_services import report_build
+from funding.years import financial_year_start
+from localities.models import LocalAuthority, Locality
+from panels.models import Panel, PanelKind
+from pupils.models import Pupil
+
+CENTS = Decimal("0.01")
+BATCH = 5000
+# What each commitment may later get, as shares of all entries: 70% commitments, 22.5% payments,
+# 5% releases, the rest clawbacks (and the ten budgets).
+SHARES = {"commitment": 0.70, "payment": 0.225, "release": 0.05}
+
+# The guard's rules (migration 0002), checked for every prefix of every budget's entries in id order.
+GUARD_CHECK = """
+SELECT count(*) FROM (
+  SELECT SUM(budget_delta) OVER w AS b, SUM(committed_delta) OVER w AS c, SUM(paid_delta) OVER w AS p
+  FROM funding_ledgerentry WHERE local_authority_id = %s WINDOW w AS (PARTITION BY budget_id ORDER BY id)
+) AS running WHERE c > b OR p > c OR p < 0 OR c < 0 OR b < 0
+"""
+
+
+def pots_for(authority: LocalAuthority, year: datetime.date) -> list[Budget]:
+    pots = []
+    for locality in Locality.objects.filter(local_authority=authority).order_by("name"):
+        pots.append(Budget.objects.get_or_create(
+            local_authority=authority, kind=PotKind.LOCALITY, locality=locality, financial_year_start=year,
+            defaults={"name": f"{locality.name} locality budget"},
+        )[0])  # fmt: skip
+    central = [
+        (PotKind.TOP_UP, PanelKind.HIGH_NEEDS_TOP_UP, "High Needs top-up"),
+        (PotKind.EXCEPTIONAL_NEEDS, PanelKind.EXCEPTIONAL_NEEDS, "Exceptional needs"),
+    ]
+    for kind, panel_kind, name in central:
+        panel, _ = Panel.objects.get_or_create(local_authority=authority, name=f"Bench {name} panel", kind=panel_kind)
+        pots.append(Budget.objects.get_or_create(
+            local_authority=authority, kind=kind, locality=None, financial_year_start=year,
+            defaults={"name": name, "panel": panel},
+        )[0])  # fmt: skip
+    return pots
+
+
+@contextlib.contextmanager
+def explicit_created_at() -> Iterator[None]:
+    """bulk_create would stamp every entry with now; spread them over the year instead."""
+    field = LedgerEntry._meta.get_field("created_at")
+    field.auto_now_add = False  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        field.auto_now_add = True  # type: ignore[attr-defined]
+
+
+def build_ledger(authority: LocalAuthority, year: datetime.date, entries: int, *, with_guard: bool) -> list[Budget]:
+    pots = pots_for(authority, year)
+    existing = LedgerEntry.objects.filter(budget__in=pots).count()
+    if existing >= entries:
+        return pots
+    if existing:
+        sys.exit("The bench tenant has a smaller ledger for this year: drop the bench database and run again.")
+    started = time.perf_counter()
+    actor = bench.user_with(authority, "bench-la@example.org", Role.LA_OFFICER)
+    rng = random.Random(941)  # noqa: S311 (test data)
+    locality_pot = {pot.locality_id: pot for pot in pots if pot.kind == PotKind.LOCALITY}
+    central = [pot for pot in pots if pot.kind != PotKind.LOCALITY]
+    pupils = list(Pupil.objects.filter(local_authority=authority).values_list("pk", "school_id", "school__locality_id"))
+    now = timezone.now()
+    year_start = timezone.make_aware(datetime.datetime.combine(year, datetime.time(9)))
+    span = max(60.0, (min(now, year_start + datetime.timedelta(days=364)) - year_start).total_seconds())
+
+    def when(after: datetime.datetime | None = None) -> datetime.datetime:
+        base = after or year_start
+        return min(now, base + datetime.timedelta(seconds=rng.uniform(0, span if after is None else 60 * 86400)))
+
+    n_commitments = int(entries * SHARES["commitment"])
+    n_payments = int(entries * SHARES["payment"])
+    n_releases = int(entries * SHARES["release"])
+    n_clawbacks = entries - len(pots) - n_commitments - n_payments - n_releases
+    commitments: list[LedgerEntry] = []
+    for _ in range(n_commitments):
+        pupil_id, school_id, locality_id = rng.choice(pupils)
+        pot = rng.choice(central) if rng.random() < 0.1 else locality_pot[locality_id]
+        amount = Decimal(rng.randrange(50_000, 800_000)) * CENTS
+        start = year + datetime.timedelta(days=rng.randrange(0, 150))
+        commitments.append(LedgerEntry(
+            local_authority=authority, budget=pot, kind=EntryKind.COMMITMENT, committed_delta=amount,
+            school_id=school_id, pupil_id=pupil_id, period_start=start, period_end=start + datetime.timedelta(days=200),
+            created_by=actor, created_at=when(), memo="Bench commitment",
+        ))  # fmt: skip
+    committed: dict[int, Decimal] = {}
+    for entry in commitments:
+        committed[entry.budget_id] = committed.get(entry.budget_id, Decimal(0)) + entry.committed_delta
+    budgets = [
+        LedgerEntry(local_authority=authority, budget=pot, kind=EntryKind.BUDGET_SET, created_by=actor,
+                    budget_delta=(committed.get(pot.pk, Decimal(0)) * Decimal("1.25")).quantize(CENTS) + 1000,
+                    created_at=year_start, memo="Bench budget")
+        for pot in pots
+    ]  # fmt: skip
+
+    with transaction.atomic(), explicit_created_at():
+        if not with_guard:
+            with connection.cursor() as cursor:
+                cursor.execute("ALTER TABLE funding_ledgerentry DISABLE TRIGGER funding_ledger_insert_guard")
+        LedgerEntry.objects.bulk_create(budgets)
+        for index in range(0, len(commitments), BATCH):
+            LedgerEntry.objects.bulk_create(commitments[index : index + BATCH])
+        shuffled = commitments[:]
+        rng.shuffle(shuffled)
+        paid = shuffled[:n_payments]
+        released = shuffled[n_payments : n_payments + n_releases]
+        corrections = [
+            LedgerEntry(local_authority=authority, budget_id=c.budget_id, kind=EntryKind.PAYMENT, corrects=c,
+                        paid_delta=(c.committed_delta / 2).quantize(CENTS), school_id=c.school_id, pupil_id=c.pupil_id,
+                        created_by=actor, created_at=when(c.created_at))
+            for c in paid
+        ] + [
+            LedgerEntry(local_authority=authority, budget_id=c.budget_id, kind=EntryKind.RELEASE, corrects=c,
+                        committed_delta=-(c.committed_delta / 5).quantize(CENTS), school_id=c.school_id,
+                        pupil_id=c.pupil_id, created_by=actor, created_at=when(c.created_at), memo="Bench release")
+            for c in released
+        ] + [
+            LedgerEntry(local_authority=authority, budget_id=c.budget_id, kind=EntryKind.CLAWBACK, corrects=c,
+                        committed_delta=-Decimal("100.00"), paid_delta=-Decimal("100.00"), school_id=c.school_id,
+                        pupil_id=c.pupil_id, created_by=actor, created_at=when(c.created_at), memo="Bench clawback")
+            for c in paid[:n_clawbacks]
+        ]  # fmt: skip
+        for index in range(0, len(corrections), BATCH):
+            LedgerEntry.objects.bulk_create(corrections[index : index + BATCH])
+        with connection.cursor() as cursor:
+            if not with_guard:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # run the deferred foreign key checks now
+                cursor.execute("ALTER TABLE funding_ledgerentry ENABLE TRIGGER funding_ledger_insert_guard")
+            cursor.execute(GUARD_CHECK, [authority.pk])
+            (broken,) = cursor.fetchone()  # type: ignore[misc]
+            if broken:
+                raise SystemExit(f"{broken} ledger entries break the ledger guard: nothing was loaded")
+            cursor.execute("ANALYZE funding_ledgerentry")
+    total = LedgerEntry.objects.filter(local_authority=authority).count()
+    guard = "with the guard trigger" if with_guard else "guard trigger off, every prefix checked"
+    print(f"built {total:,} ledger entries on {len(pots)} pots ({guard}) in {time.perf_counter() - started:.1f} s")
+    return pots
+
+
+def time_build(authority: LocalAuthority, year: datetime.date, locality: Locality | None, label: str) -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-report-") as directory:
+        with CaptureQueriesContext(connection) as queries:
+            files = reports.build_files(
+                local_authority_id=authority.pk, locality_id=locality.pk if locality else None, year_start=year,
+                directory=Path(directory),
+            )  # fmt: skip
+        t = files.timings
+        sizes = " ".join(f"{fmt} {path.stat().st_size / 1e6:.1f} MB" for fmt, path in files.by_format().items())
+        print(
+            f"{label:<22} {files.data.commitment_count:>11,} {t['figures']:8.2f} {t['csv']:6.2f} {t['xlsx']:6.2f} "
+            f"{t['pdf']:6.2f} {t['total']:7.2f} {len(queries):8d}   {sizes}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pupils", type=int, default=40_000)
+    parser.add_argument("--entries", type=int, default=200_000)
+    parser.add_argument("--with-guard", action="store_true", help="keep the ledger guard trigger on while loading")
+    args = parser.parse_args()
+    authority = bench.build(args.pupils)
+    year = financial_year_start(timezone.localdate(), authority.financial_year_start_month)
+    build_ledger(authority, year, args.entries, with_guard=args.with_guard)
+    entries = LedgerEntry.objects.filter(local_authority=authority).count()
+    print(f"\nBudget reports for {authority.name}: {Pupil.objects.filter(local_authority=authority).count():,} pupils, "
+          f"{entries:,} ledger entries (seconds)")  # fmt: skip
+    print(f"{'report':<22} {'commitments':>11} {'figures':>8} {'csv':>6} {'xlsx':>6} {'pdf':>6} {'total':>7} "
+          f"{'queries':>8}")  # fmt: skip
+    time_build(authority, year, None, "whole tenant")
+    time_build(
+        authority, year, Locality.objects.filter(local_authority=authority).order_by("name").first(), "one locality"
+    )
+    report = BudgetReport.objects.create(local_authority=authority, financial_year_start=year)
+    started = time.perf_counter()
+    outcome = report_build(report_id=report.pk, task_id="bench")
+    print(f"\nthe Celery task's work, whole tenant, files stored: {time.perf_counter() - started:.2f} s ({outcome})")
+
+
+if __name__ == "__main__":
+    main()
