@@ -18,8 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
 from accounts.scoping import access
+from funding import banding, services
 from funding import request_selectors as selectors
-from funding import services
 from funding.models import FundingRequest, RequestStatus
 from funding.request_audit import request_viewed
 from funding.request_forms import AnswerForm, FundingRequestForm, SubmitForm, WithdrawForm
@@ -146,6 +146,12 @@ def _detail_page(request: HttpRequest, pk: int, failed: tuple[str, Form] | None 
         "referral": selectors.last_message_to(events, RequestStatus.REFERRED),
         "withdrawal": selectors.last_message_to(events, RequestStatus.WITHDRAWN),
         "actions": selectors.actions_for(scope, funding_request),
+        "banding": banding.banding_summary(funding_request=funding_request)
+        if banding.uses_banding(local_authority_id=funding_request.local_authority_id)
+        else None,
+        "can_score": funding_request.status == RequestStatus.DRAFT
+        and funding_request.school_id in scope.school_ids
+        and funding_request.pupil_id is not None,
     }
     return render(request, "funding/request_detail.html", context)
 

@@ -136,3 +136,25 @@ def test_other_tenants_bands_cannot_be_decided(world):
     funding_request = draft(world.a)
     with pytest.raises(ValidationError, match="one of the council"):
         banding.band_decision_check(funding_request=funding_request, band_id=foreign.pk, reason="")
+
+
+def test_request_page_shows_scores_and_the_indicative_band_to_school_and_decision_maker(tenant, matrix):
+    comm, learn, _bands = matrix
+    f.make_budget(tenant.authority, locality=tenant.locality_1, amount="10000", actor=tenant.users["la_officer"])
+    funding_request = draft(tenant)
+    senco = tenant.users["senco"]
+    banding.request_scores_save(
+        actor=senco,
+        scope=scope_of(senco),
+        request_id=funding_request.pk,
+        levels={comm.pk: (2, None, "Daily SALT"), learn.pk: (1, None, "")},
+    )
+    act(tenant, "senco", funding_request, "submit")
+    for who in ("senco", "area_lead"):
+        page = (
+            client_for(tenant.users[who])
+            .get(reverse("funding:request-detail", args=[funding_request.pk]))
+            .content.decode()
+        )
+        assert "Level 2: Daily support" in page and "Daily SALT" in page
+        assert "Band B: £2,500.00 a year above the notional threshold" in page
