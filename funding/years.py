@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 from localities.models import ApportionBy
+from pupils import costs
 from pupils.costs import to_pennies
 
 
@@ -57,12 +58,7 @@ def apportion(
 def pro_rated_threshold(
     threshold: Decimal, *, joined: datetime.date | None, left: datetime.date | None, year_start: datetime.date
 ) -> Decimal:
-    """The notional threshold (£6,000 by default) for a pupil who joins or leaves part-way through the
-    financial year starting `year_start`: by days on roll."""
-    year_end = financial_year_end(year_start)
-    on_roll_from = max(joined or year_start, year_start)
-    on_roll_to = min(left or year_end, year_end)
-    if on_roll_to < on_roll_from:
-        return Decimal("0.00")
-    days_in_year = (year_end - year_start).days + 1
-    return to_pennies(threshold * ((on_roll_to - on_roll_from).days + 1) / days_in_year)
+    """The notional threshold pro-rated by days on roll in the financial year starting `year_start`."""
+    return costs.pro_rated_threshold(
+        threshold, joined=joined, left=left, year_start=year_start, year_end=financial_year_end(year_start)
+    )

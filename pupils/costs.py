@@ -139,3 +139,21 @@ def scheme_refusals(
             f"{long_date(ehcp_issued_before_excluded)}: the scheme does not fund plans issued before then."
         )
     return refusals
+
+
+def pro_rated_threshold(
+    threshold: Decimal,
+    *,
+    joined: datetime.date | None,
+    left: datetime.date | None,
+    year_start: datetime.date,
+    year_end: datetime.date,
+) -> Decimal:
+    """The notional threshold (£6,000 by default) for a pupil who joins or leaves part-way through the
+    financial year: by days on roll."""
+    on_roll_from = max(joined or year_start, year_start)
+    on_roll_to = min(left or year_end, year_end)
+    if on_roll_to < on_roll_from:
+        return Decimal("0.00")
+    days_in_year = (year_end - year_start).days + 1
+    return to_pennies(threshold * ((on_roll_to - on_roll_from).days + 1) / days_in_year)

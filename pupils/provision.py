@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from accounts.scoping import Scope, visible
-from localities.models import ProvisionKind, School
+from localities.models import LocalAuthority, ProvisionKind, School
 from pupils.costs import (
     CostLine,
     PupilCosts,
     TopUpEligibility,
     annual_cost,
     hours_a_year,
+    pro_rated_threshold,
     scheme_refusals,
     top_up_eligibility,
 )
 
 __all__ = ["annual_cost", "pupil_provision_map", "school_provision_map"]
-from pupils.models import Cycle, CycleStatus, Equipment, GroupIntervention, ProvisionEntry, Pupil
+from pupils.models import Cycle, CycleStatus, Equipment, GroupIntervention, ProvisionEntry, Pupil, PupilSchoolMove
 from send_portal.text import long_date
 
 # Members who share a group's cost: on the register at the group's school (services also drop a pupil
@@ -97,11 +100,34 @@ class PupilProvisionMap:
     eligibility: TopUpEligibility
 
 
+def thresholds_for(pupils: list[Pupil], authority: LocalAuthority) -> dict[int, Decimal]:
+    """Each pupil's notional threshold this financial year, pro-rated when they joined their school
+    (a move in) or left the register part-way through it. One query, for the moves."""
+    year_start, year_end = authority.financial_year_containing(timezone.localdate())
+    joined: dict[int, datetime.date] = {}
+    for pupil_id, moved_on in PupilSchoolMove.objects.filter(pupil__in=pupils, moved_on__gte=year_start).values_list(
+        "pupil_id", "moved_on"
+    ):
+        joined[pupil_id] = max(moved_on, joined.get(pupil_id, moved_on))
+    return {
+        pupil.pk: pro_rated_threshold(
+            authority.notional_sen_threshold,
+            joined=joined.get(pupil.pk),
+            left=pupil.removed_on if not pupil.on_register else None,
+            year_start=year_start,
+            year_end=year_end,
+        )
+        for pupil in pupils
+    }
+
+
 def provision_maps(pupils: list[Pupil]) -> list[PupilProvisionMap]:
     if not pupils:
         return []
     authority = pupils[0].local_authority
     costs = costs_for_pupils(pupils, authority.notional_sen_threshold)
+    for pupil_id, threshold in thresholds_for(pupils, authority).items():
+        costs[pupil_id].threshold = threshold
     completed = completed_cycle_counts(pupils)
     return [
         PupilProvisionMap(

@@ -209,3 +209,20 @@ def test_school_provision_map_chart_marks_pupils_above_the_threshold(tenant):
     assert 'role="img"' in chart
     assert f"{tenant.pupil_1.last_name}, {tenant.pupil_1.first_name}: £7,500.00, above the threshold" in chart
     assert "Threshold £6,000.00" in chart
+
+
+def test_the_threshold_is_pro_rated_for_a_pupil_who_moved_in_part_way_through_the_year(tenant):
+    from pupils.services import pupil_move
+
+    year_start, year_end = tenant.authority.financial_year_containing(TODAY)
+    moved_on = year_start + (year_end - year_start) / 2
+    moved_on = moved_on if moved_on <= TODAY else year_start  # a date in this year, not in the future
+    senco_2 = __import__("tests.factories", fromlist=["make_user"]).make_user(
+        tenant.authority, "senco", school=tenant.school_2
+    )
+    pupil_move(actor=senco_2, scope=scope_of(senco_2), pupil_id=tenant.pupil_2.pk, to_school_id=tenant.school_1.pk,
+               moved_on=moved_on, reason="Family moved")  # fmt: skip
+    page = detail(client_for(tenant.users["senco"]), tenant.pupil_2)
+    days = (year_end - moved_on).days + 1
+    expected = (Decimal("6000") * days / ((year_end - year_start).days + 1)).quantize(Decimal("0.01"))
+    assert f"(threshold £{expected:,.2f})" in page
