@@ -255,6 +255,7 @@ class FundingRequest(TenantOwned):
             models.Index(fields=["local_authority", "status", "submitted_at"], name="request_la_status_idx"),
             models.Index(fields=["school", "status", "created_at"], name="request_school_status_idx"),
             models.Index(fields=["route", "status", "submitted_at"], name="request_route_status_idx"),
+            models.Index(fields=["route", "status", "decided_at"], name="request_route_decided_idx"),
             models.Index(fields=["pupil", "created_at"], name="request_pupil_idx"),
         ]
 
