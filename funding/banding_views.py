@@ -17,15 +17,8 @@ from funding.banding_forms import BandForm, DomainForm, ScoresForm
 from funding.banding_models import Band
 from funding.models import FundingRequest
 from pupils.models import EvidenceItem
+from send_portal.forms import show_service_errors
 from send_portal.policy import tenant_member
-
-
-def _apply(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 @tenant_member(Role.SENCO)
@@ -55,7 +48,7 @@ def request_scores(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             banding.request_scores_save(actor=request.user, scope=scope, request_id=pk, levels=form.levels())
         except ValidationError as error:
-            _apply(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, "Banding scores saved")
             return redirect("funding:request-detail", pk)
@@ -90,7 +83,7 @@ def _settings_form(request: HttpRequest, form_class: type[Form], save: Any, titl
         try:
             save(form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, "Banding saved")
             return redirect("funding:banding-settings")

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,21 +27,13 @@ from funding.decision_forms import (
 )
 from funding.models import Route
 from funding.workflow import ACTIONS
+from send_portal.forms import show_service_errors
 from send_portal.pagination import PAGE_SIZE, paginate
 from send_portal.policy import tenant_member
 
 BUDGET_READERS = (Role.AREA_SEND_LEAD, Role.PANEL_MEMBER, Role.LA_OFFICER, Role.FINANCE_OFFICER)
 DASHBOARD_READERS = (Role.AREA_SEND_LEAD, Role.LA_OFFICER, Role.FINANCE_OFFICER)
 DECISIONS = tuple(DECISION_PAGES)
-
-
-def _apply_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: field errors on their fields, the rest at the top."""
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _start_month(request: HttpRequest) -> int:
@@ -111,7 +102,7 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.service_kwargs(),  # type: ignore[attr-defined]
             )  # fmt: skip
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, f"Funding request {funding_request.pk} {ACTIONS[action].done}")
             return redirect("funding:queue")
@@ -160,7 +151,7 @@ def budget_add(request: HttpRequest) -> HttpResponse:
         try:
             budget = budget_services.budget_create(actor=request.user, scope=scope, **form.service_kwargs())
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, f"Budget created: {budget}")
             return redirect("funding:budget-detail", budget.pk)
@@ -196,7 +187,7 @@ def _budget_form_page(request: HttpRequest, pk: int, make_form: Any, save: Any, 
         try:
             save(scope=scope, budget=budget, data=form.service_kwargs())
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, texts["success"])
             return redirect("funding:budget-detail", budget.pk)

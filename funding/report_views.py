@@ -12,6 +12,7 @@ from accounts.scoping import access
 from funding import report_services, reports
 from funding.report_forms import BudgetReportForm
 from funding.report_models import BudgetReport, ReportStatus
+from send_portal.forms import show_service_errors
 from send_portal.pagination import paginate
 from send_portal.policy import tenant_member
 
@@ -38,8 +39,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         try:
             report = report_services.report_request(actor=request.user, scope=scope, **form.service_kwargs())
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            show_service_errors(form, error)
         else:
             return redirect("funding:report-detail", report.pk)
     page = paginate(request, reports.report_list_for_scope(scope=scope))

@@ -23,21 +23,11 @@ from funding import request_selectors as selectors
 from funding.models import FundingRequest, RequestStatus
 from funding.request_audit import request_viewed
 from funding.request_forms import AnswerForm, FundingRequestForm, SubmitForm, WithdrawForm
+from send_portal.forms import show_service_errors
 from send_portal.pagination import paginate
 from send_portal.policy import tenant_member
 
 REQUEST_READERS = (Role.SENCO, Role.AREA_SEND_LEAD, Role.LA_OFFICER, Role.FINANCE_OFFICER, Role.PANEL_MEMBER)
-
-
-def _apply_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: field errors on their fields, the rest at the top."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            if field == "group_intervention":
-                field = "pupil"  # one question asks who the funding is for
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 # The list -----------------------------------------------------------------------------------------------
@@ -83,7 +73,7 @@ def _draft_page(request: HttpRequest, funding_request: FundingRequest | None) ->
                 outcomes_served=data["outcomes_served"], is_exceptional=data["is_exceptional"],
             )  # fmt: skip
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error, renamed={"group_intervention": "pupil"})
         else:
             messages.success(request, "Draft saved: check it, then submit it when it is ready")
             return redirect("funding:request-detail", saved.pk)
@@ -183,7 +173,7 @@ def _act(
                 **data(form.cleaned_data),
             )  # fmt: skip
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error, renamed={"group_intervention": "pupil"})
         else:
             messages.success(request, SUCCESS[action])
             return redirect("funding:request-detail", funding_request.pk)

@@ -11,6 +11,7 @@ from accounts.models import Role
 from accounts.scoping import access_locality, access_school
 from localities import selectors, services, training
 from localities.forms import MONTHS, SchemeSettingsForm, StaffTrainingForm
+from send_portal.forms import show_service_errors
 from send_portal.pagination import paginate
 from send_portal.policy import tenant_member
 
@@ -51,8 +52,7 @@ def training_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             training.staff_training_add(actor=request.user, scope=scope, school_id=school.pk, **form.cleaned_data)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            show_service_errors(form, error)
         else:
             messages.success(request, "Training record added")
             return redirect("localities:school-detail", school.pk)

@@ -1,5 +1,6 @@
 """Forms for the SEN register. They check what a person typed; the register's rules (census, duplicate
-UPN, who may change what) live in pupils.services, whose errors `add_service_errors` shows on the form."""
+UPN, who may change what) live in pupils.services, whose errors send_portal.forms.show_service_errors
+shows on the form."""
 
 from __future__ import annotations
 
@@ -214,13 +215,3 @@ class PupilRemoveForm(GovukForm):
 
 class PupilReturnForm(GovukForm):
     """A confirmation: nothing to fill in, but the service's refusal is shown as the form's error."""
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: by field where the form has that field, otherwise
-    as an error for the whole form."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)

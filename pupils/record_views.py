@@ -19,19 +19,11 @@ from pupils import provision, record_selectors, record_services, services
 from pupils.models import GroupIntervention, Pupil, PupilContact
 from pupils.record_forms import ContactForm, GroupInterventionForm, GroupMembersForm, ParentsInformedForm, VoiceForm
 from pupils.views import PUPIL_READERS
+from send_portal.forms import show_service_errors
 from send_portal.pagination import paginate
 from send_portal.policy import tenant_member
 
 SCHOOL_CASEWORK_READERS = (Role.SENCO, Role.AREA_SEND_LEAD, Role.LA_OFFICER)
-
-
-def _apply_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: field errors on their fields, the rest at the top."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 @tenant_member(*PUPIL_READERS)
@@ -60,7 +52,7 @@ def _pupil_form_page(
         try:
             save(scope=scope, pupil=pupil, data=form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, success)
             return redirect("pupils:detail", pupil.pk)
@@ -146,7 +138,7 @@ def group_add(request: HttpRequest, school_pk: int) -> HttpResponse:
                 actor=request.user, scope=scope, school_id=school.pk, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, "Group intervention added: now choose the pupils taking part")
             return redirect("pupils:group-detail", group.pk)
@@ -182,7 +174,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     is_running=form.cleaned_data["is_running"],
                 )  # fmt: skip
             except ValidationError as error:
-                _apply_errors(form, error)
+                show_service_errors(form, error)
             else:
                 messages.success(request, "Group intervention saved")
                 return redirect("pupils:school-provision-map", group.school_id)

@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import Role
 from accounts.scoping import access_pupil
 from pupils import selectors, services
-from pupils.forms import PupilForm, PupilMoveForm, PupilRemoveForm, PupilReturnForm, add_service_errors
+from pupils.forms import PupilForm, PupilMoveForm, PupilRemoveForm, PupilReturnForm
 from pupils.models import NationalCurriculumYear
+from send_portal.forms import show_service_errors
 from send_portal.pagination import paginate
 from send_portal.policy import tenant_member
 
@@ -92,7 +93,7 @@ def pupil_add(request: HttpRequest) -> HttpResponse:
         try:
             pupil = services.pupil_add(actor=request.user, scope=scope, **form.service_kwargs())
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, "Pupil added to the SEN register")
             return redirect("pupils:detail", pupil.pk)
@@ -129,7 +130,7 @@ def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.pupil_update(actor=request.user, scope=scope, pupil_id=pupil.pk, **form.service_kwargs())
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, "Pupil details saved")
             return redirect("pupils:detail", pupil.pk)
@@ -156,7 +157,7 @@ def pupil_move(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=data["reason"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, f"Pupil moved to {move.to_school.name}")
             if move.to_school_id in scope.school_ids:
@@ -182,7 +183,7 @@ def pupil_remove(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=data["reason"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, "Pupil removed from the SEN register")
             return redirect("pupils:detail", pupil.pk)
@@ -199,7 +200,7 @@ def pupil_return(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.pupil_return(actor=request.user, scope=scope, pupil_id=pupil.pk)
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, "Pupil returned to the SEN register")
             return redirect("pupils:detail", pupil.pk)

@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
 
@@ -62,3 +63,15 @@ class GovukForm(forms.Form):
             field = self.fields.get(name)
             if field is not None and isinstance(field.widget, GovukDateInput):
                 field.widget.attrs["has_error"] = True
+
+
+def show_service_errors(form: forms.Form, error: ValidationError, *, renamed: dict[str, str] | None = None) -> None:
+    """Show a service's refusal on its form: a keyed message on the field of that name (after `renamed`),
+    anything else as an error for the whole form, so the GOV.UK error summary lists it."""
+    renamed = renamed or {}
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            field = renamed.get(field, field)
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)
