@@ -183,11 +183,12 @@ class FundingRequestQuerySet(TenantQuerySet):
             return qs
         # SENCOs: their schools' requests; Area SEND Leads: their localities'; panel members: requests
         # routed to their panels' pots (the panels issue narrows this to agendas).
+        # A request never submitted (a draft, or a draft withdrawn) stays the school's own.
+        submitted = Q(submitted_at__isnull=False)
         return qs.filter(
             Q(school_id__in=scope.school_ids)
-            | Q(school__locality_id__in=scope.locality_ids) & ~Q(status=RequestStatus.DRAFT)
-            | Q(route__in=[Route.TOP_UP_PANEL, Route.EXCEPTIONAL_PANEL], panel_id__in=scope.panel_ids)
-            & ~Q(status=RequestStatus.DRAFT)
+            | Q(school__locality_id__in=scope.locality_ids) & submitted
+            | Q(route__in=[Route.TOP_UP_PANEL, Route.EXCEPTIONAL_PANEL], panel_id__in=scope.panel_ids) & submitted
         )
 
     def editable_by(self, scope: Scope) -> Self:

@@ -8,7 +8,7 @@ from django.core.mail import send_mass_mail
 from django.urls import reverse
 
 from accounts.models import Role, RoleAssignment
-from funding.models import RequestEvent, RequestStatus
+from funding.models import RequestEvent, RequestStatus, Route
 
 # Who hears about each new status: the school (SENCOs) or the deciders (Area SEND Leads).
 TELL_SCHOOL = frozenset({RequestStatus.MORE_INFORMATION, RequestStatus.APPROVED, RequestStatus.DECLINED,
@@ -37,21 +37,32 @@ def request_event_notify(*, event_id: int) -> int:
     event = RequestEvent.objects.select_related("request__school").get(pk=event_id)
     funding_request = event.request
     school = funding_request.school
+    if event.from_status == RequestStatus.DRAFT and event.to_status == RequestStatus.WITHDRAWN:
+        return 0  # a draft nobody else has seen: nothing to tell
     if event.to_status in TELL_SCHOOL:
         recipients = _emails(Role.SENCO, school=school)
+    elif event.to_status in TELL_DECIDERS and funding_request.route != Route.LOCALITY and funding_request.panel_id:
+        recipients = _emails(Role.PANEL_MEMBER, panel_id=funding_request.panel_id)
     elif event.to_status in TELL_DECIDERS and school.locality_id:
         recipients = _emails(Role.AREA_SEND_LEAD, locality_id=school.locality_id)
     else:
         recipients = []
+    if event.to_status == RequestStatus.REFERRED and funding_request.panel_id:
+        recipients += _emails(Role.PANEL_MEMBER, panel_id=funding_request.panel_id)
     if not recipients:
         return 0
-    headline = HEADLINES[RequestStatus(event.to_status)].format(school=school.name)
+    answered = event.from_status == RequestStatus.MORE_INFORMATION and event.to_status == RequestStatus.SUBMITTED
+    headline = (
+        f"{school.name} has sent the information asked for"
+        if answered
+        else HEADLINES[RequestStatus(event.to_status)].format(school=school.name)
+    )
     subject = f"Funding request {funding_request.pk}: {headline}"
     link = settings.SITE_URL + reverse("funding:request-detail", args=[funding_request.pk])
     body = "\n\n".join(
         part
         for part in [
-            f"Funding request {funding_request.pk} from {school.name} has been {headline}.",
+            f"Funding request {funding_request.pk} from {school.name}: {headline}.",
             event.message,
             f"Read it and see its history: {link}",
             "You get this email because of your role in SEND Portal. Sign in to see the details.",

@@ -205,7 +205,11 @@ def actions_for(scope: Scope, funding_request: FundingRequest) -> PageActions:
     requests their scope lets them act on (their own school's; their own locality's)."""
     actions = allowed_actions(funding_request.status, scope.roles)
     is_school = funding_request.school_id in scope.school_ids
-    decides = funding_request.route == Route.LOCALITY and funding_request.school.locality_id in scope.locality_ids
+    decides = (
+        funding_request.route == Route.LOCALITY
+        and funding_request.school.locality_id in scope.locality_ids
+        and not is_school  # nobody decides their own school's request
+    )
     return PageActions(
         senco=[a for a in actions if a.role == Role.SENCO and is_school],
         area_lead=[a for a in actions if a.role == Role.AREA_SEND_LEAD and decides],

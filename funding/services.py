@@ -134,12 +134,20 @@ def route_for(funding_request: FundingRequest) -> tuple[str, Panel | None]:
     panels = Panel.objects.filter(local_authority_id=funding_request.local_authority_id)
     if funding_request.is_exceptional:
         return Route.EXCEPTIONAL_PANEL, panels.filter(kind=PanelKind.EXCEPTIONAL_NEEDS).first()
+    top_up_panel = panels.filter(kind=PanelKind.HIGH_NEEDS_TOP_UP).first()
     has_locality_budgets = Budget.objects.filter(
         local_authority_id=funding_request.local_authority_id, kind=PotKind.LOCALITY
     ).exists()
     if has_locality_budgets and funding_request.school.locality_id:
+        # Where the council says so (a scheme setting), support that takes the pupil's provision above the
+        # notional threshold goes to its top-up panel; the rest stays with the locality.
+        pupil = funding_request.pupil
+        if funding_request.local_authority.above_threshold_to_top_up_panel and top_up_panel and pupil:
+            costs = pupil_provision_map(pupil=pupil).costs
+            if costs.total + funding_request.amount_requested > costs.threshold:
+                return Route.TOP_UP_PANEL, top_up_panel
         return Route.LOCALITY, None
-    return Route.TOP_UP_PANEL, panels.filter(kind=PanelKind.HIGH_NEEDS_TOP_UP).first()
+    return Route.TOP_UP_PANEL, top_up_panel
 
 
 def eligibility_for(funding_request: FundingRequest, route: str) -> dict[str, Any]:
@@ -212,6 +220,11 @@ def snapshot_for(funding_request: FundingRequest) -> dict[str, Any]:
 # Transitions ------------------------------------------------------------------------------------------
 
 
+def deciding_own_request(scope: Scope, funding_request: FundingRequest, actor: Any) -> bool:
+    """A conflict of interest: the decider works at the requesting school, or made the request."""
+    return funding_request.school_id in scope.school_ids or funding_request.created_by_id == actor.pk
+
+
 def request_transition(*, actor: Any, scope: Scope, request_id: int, action: str, **data: Any) -> FundingRequest:
     spec = ACTIONS[action]
     with transaction.atomic():
@@ -223,6 +236,10 @@ def request_transition(*, actor: Any, scope: Scope, request_id: int, action: str
             funding_request.route != Route.LOCALITY or funding_request.school.locality_id not in scope.locality_ids
         ):
             raise ValidationError("Only the Area SEND Lead of the school's locality decides this request")
+        if spec.role == Role.AREA_SEND_LEAD and deciding_own_request(scope, funding_request, actor):
+            raise ValidationError(
+                "You cannot decide a request from your own school: another Area SEND Lead or the LA must decide it"
+            )
         if funding_request.status not in spec.sources:
             raise ValidationError(
                 f"A request that is {funding_request.get_status_display().lower()} cannot be {spec.done}"
@@ -255,6 +272,11 @@ def _submit(*, actor: Any, funding_request: FundingRequest) -> str:
     errors = _period_errors(funding_request.local_authority, funding_request.period_start, funding_request.period_end)
     if errors:
         raise ValidationError(errors)
+    pupil = funding_request.pupil
+    if pupil is not None and (pupil.school_id != funding_request.school_id or not pupil.on_register):
+        raise ValidationError(
+            {"__all__": "The pupil is no longer on this school's SEN register, so this request cannot be submitted"}
+        )
     route, panel = route_for(funding_request)
     eligibility = eligibility_for(funding_request, route)
     funding_request.route, funding_request.panel = route, panel
@@ -339,7 +361,8 @@ def _approve(
         raise ValidationError(errors)
     authority = funding_request.local_authority
     shares = apportion(amount, start, end, start_month=authority.financial_year_start_month, by=authority.apportion_by)
-    pots = [(pot_for(funding_request, year_start), share) for year_start, share in shares]
+    # A year whose share rounds to nothing (a penny across 31 March) gets no entry.
+    pots = [(pot_for(funding_request, year_start), share) for year_start, share in shares if share > 0]
     # Lock pots in id order so two approvals touching the same two years cannot deadlock.
     for pot, share in sorted(pots, key=lambda item: item[0].pk):
         ledger.commit(

@@ -58,6 +58,11 @@ class SchemeSettingsForm(GovukForm):
         help_text="Leave blank if every pupil with an EHC plan may be considered. For example, 1 11 2020",
         required=False,
     )
+    above_threshold_to_top_up_panel = forms.BooleanField(
+        label="Requests that take a pupil above the notional threshold go to the High Needs top-up panel",
+        help_text="Otherwise the Area SEND Lead of the school's locality decides them",
+        required=False,
+    )
     apportion_by = forms.ChoiceField(
         label="Share awards that span two financial years by",
         choices=ApportionBy.choices,

@@ -140,3 +140,76 @@ def test_absurd_amounts_get_a_message_not_an_error(tenant):
         with pytest.raises(ValidationError) as error:
             draft(tenant, amount_requested=amount)
         assert message in error.value.message_dict["amount_requested"][0]
+
+
+def test_above_the_threshold_goes_to_the_top_up_panel_when_the_scheme_says_so(tenant, pot):
+    from pupils.tests.casework import completed_cycles
+
+    completed_cycles(tenant.users["senco"], tenant.pupil_1, 2, provision_cost="5000.00")
+    small = draft(tenant, amount_requested=D("900.00"))
+    large = draft(tenant, amount_requested=D("1500.00"))  # 5,000 + 1,500 is above the £6,000 threshold
+    assert services.route_for(large)[0] == Route.LOCALITY  # the setting is off by default
+    tenant.authority.above_threshold_to_top_up_panel = True
+    tenant.authority.save()
+    large.refresh_from_db()
+    small.refresh_from_db()
+    assert services.route_for(small)[0] == Route.LOCALITY
+    route, panel = services.route_for(large)
+    assert route == Route.TOP_UP_PANEL and panel.kind == "top_up"
+
+
+def test_an_area_lead_cannot_decide_a_request_from_their_own_school(tenant, pot):
+    both = tenant.users["area_lead"]
+    f.grant(both, tenant.authority, "senco", school=tenant.school_1)
+    funding_request = services.request_save_draft(
+        actor=both,
+        scope=scope_of(both),
+        school_id=tenant.school_1.pk,
+        pupil_id=tenant.pupil_1.pk,
+        amount_requested=D("500"),
+        period_start=financial_year_start(TODAY),
+        period_end=financial_year_start(TODAY) + datetime.timedelta(days=30),
+        purpose="x",
+        outcomes_served="y",
+    )
+    services.request_transition(actor=both, scope=scope_of(both), request_id=funding_request.pk, action="submit")
+    with pytest.raises(ValidationError, match="cannot decide a request from your own school"):
+        services.request_transition(
+            actor=both,
+            scope=scope_of(both),
+            request_id=funding_request.pk,
+            action="approve",
+            amount=D("500"),
+            start=funding_request.period_start,
+            end=funding_request.period_end,
+        )
+    assert not LedgerEntry.objects.filter(funding_request=funding_request).exists()
+
+
+def test_a_pupil_who_moved_school_cannot_be_submitted_from_the_old_school(tenant, pot):
+    from pupils.services import pupil_move
+
+    funding_request = draft(tenant)
+    senco = tenant.users["senco"]
+    pupil_move(
+        actor=senco,
+        scope=scope_of(senco),
+        pupil_id=tenant.pupil_1.pk,
+        to_school_id=tenant.school_3.pk,
+        moved_on=TODAY,
+        reason="Moved",
+    )
+    with pytest.raises(ValidationError, match="no longer on this school's SEN register"):
+        act(tenant, "senco", funding_request, "submit")
+
+
+def test_withdrawing_a_draft_tells_nobody_and_keeps_it_from_the_area_lead(
+    tenant, pot, django_capture_on_commit_callbacks
+):
+    funding_request = draft(tenant)
+    with django_capture_on_commit_callbacks(execute=True):
+        act(tenant, "senco", funding_request, "withdraw")
+    assert mail.outbox == []
+    from accounts.scoping import visible
+
+    assert not visible(FundingRequest, scope_of(tenant.users["area_lead"])).filter(pk=funding_request.pk).exists()
