@@ -93,7 +93,6 @@ def test_two_area_send_leads_approving_at_the_same_moment_cannot_overspend_their
     from funding import services
     from funding.models import FundingRequest, RequestStatus
     from funding.years import financial_year_start
-
     from pupils.models import NeedType
 
     # An earlier transactional test may have flushed the census list the migrations load.
