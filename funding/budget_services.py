@@ -193,3 +193,34 @@ def budget_transfer(
         ) from error
     except ValidationError as error:
         raise _renamed(error, {"memo": "reason"}) from error
+
+
+COMMITMENT_ACTIONS = {
+    "pay": ("Record a payment", "Payment recorded"),
+    "release": ("Release the unspent part", "Unspent money released back to the pot"),
+    "clawback": ("Record a clawback", "Clawback recorded"),
+}
+
+
+def commitment_act(*, actor: Any, scope: Scope, entry_id: int, action: str, amount: Decimal, memo: str) -> Any:
+    """Pay against, release from, or claw back a commitment of this tenant (LA officers only). The ledger
+    locks the pot and checks what the commitment still holds; the entry points at the commitment."""
+    from accounts.scoping import access
+    from funding.models import EntryKind
+
+    _require_la_officer(scope)
+    commitment = access(LedgerEntry, scope, entry_id)  # another tenant's entry: 404
+    if commitment.kind != EntryKind.COMMITMENT:
+        raise ValidationError("Payments, releases and clawbacks are made against a commitment")
+    if action not in COMMITMENT_ACTIONS:
+        raise ValidationError("Choose what to record")
+    errors = _amount_errors(amount, "amount", "the amount")
+    if action in ("release", "clawback") and not memo.strip():
+        errors["memo"] = "Enter the reason"
+    if errors:
+        raise ValidationError(errors)
+    if action == "pay":
+        return ledger.pay(actor=actor, commitment_id=commitment.pk, amount=amount, memo=memo)
+    if action == "release":
+        return ledger.release(actor=actor, commitment_id=commitment.pk, amount=amount, memo=memo)
+    return ledger.clawback(actor=actor, commitment_id=commitment.pk, amount=amount, memo=memo)

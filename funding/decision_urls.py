@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from funding import decision_views
+from funding import commitment_views, decision_views
 
 urlpatterns = [
     path("queue/", decision_views.queue, name="queue"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("budgets/<int:pk>/", decision_views.budget_detail, name="budget-detail"),
     path("budgets/<int:pk>/adjust/", decision_views.budget_adjust, name="budget-adjust"),
     path("budgets/<int:pk>/transfer/", decision_views.budget_transfer, name="budget-transfer"),
+    path("commitments/<int:pk>/<str:action>/", commitment_views.commitment_action, name="commitment-action"),
     path("dashboard/", decision_views.dashboard, name="dashboard"),
     path("overview/", decision_views.la_overview, name="la-overview"),
 ]

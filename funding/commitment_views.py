@@ -1,0 +1,48 @@
+"""Recording what happens to a commitment after approval: payments, releases of unspent money, clawbacks."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import Role
+from accounts.scoping import access
+from funding import budget_services
+from funding.commitment_forms import CommitmentActionForm
+from funding.models import EntryKind, LedgerEntry
+from send_portal.forms import show_service_errors
+from send_portal.policy import tenant_member
+
+
+@tenant_member(Role.LA_OFFICER)
+@require_http_methods(["GET", "POST"])
+def commitment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    commitment = access(LedgerEntry, scope, pk)
+    if commitment.kind != EntryKind.COMMITMENT or action not in budget_services.COMMITMENT_ACTIONS:
+        raise Http404
+    title, success = budget_services.COMMITMENT_ACTIONS[action]
+    form = CommitmentActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            budget_services.commitment_act(
+                actor=request.user, scope=scope, entry_id=commitment.pk, action=action,
+                amount=form.cleaned_data["amount"], memo=form.cleaned_data["memo"],
+            )  # fmt: skip
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("funding:budget-detail", commitment.budget_id)
+    context = {
+        "form": form,
+        "page_title": title,
+        "caption": f"Commitment {commitment.pk}: £{commitment.committed_delta:,.2f}",
+        "button_label": title,
+        "back_url": reverse("funding:budget-detail", args=[commitment.budget_id]),
+    }
+    return render(request, "govuk/form_page.html", context)
