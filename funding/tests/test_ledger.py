@@ -94,3 +94,15 @@ def test_an_entry_of_the_wrong_shape_is_refused(tenant, pot):
     with pytest.raises(IntegrityError), transaction.atomic():
         LedgerEntry.objects.create(local_authority=tenant.authority, budget=pot, kind=EntryKind.PAYMENT,
                                    committed_delta=D("5"), created_by=tenant.users["la_officer"])  # fmt: skip
+
+
+def test_the_database_refuses_an_entry_in_another_tenants_books(world):
+    pot = f.make_budget(world.a.authority, locality=world.a.locality_1, amount="100", actor=world.a.users["la_officer"])
+    with pytest.raises(IntegrityError, match="tenant does not match"), transaction.atomic():
+        LedgerEntry.objects.create(
+            local_authority=world.b.authority,
+            budget=pot,
+            kind=EntryKind.BUDGET_SET,
+            budget_delta=D("5"),
+            created_by=world.b.users["la_officer"],
+        )
