@@ -574,3 +574,24 @@ def test_action_urls_only_take_posts(tenant, pot):
     client = client_for(tenant.users["senco"])
     for name in ("funding:request-submit", "funding:request-withdraw", "funding:request-answer"):
         assert client.get(reverse(name, args=[requests["draft"].pk])).status_code == 405
+
+
+def test_finance_officers_do_not_see_outcomes_or_messages_about_the_child(tenant, pot):
+    funding_request = create_draft(tenant)
+    act(tenant.users["senco"], funding_request, "submit")
+    FundingRequest.objects.filter(pk=funding_request.pk).update(outcomes_served="Private outcome about the child")
+    from funding import services
+    from pupils.tests.casework import scope_of
+
+    lead = tenant.users["area_lead"]
+    services.request_transition(
+        actor=lead,
+        scope=scope_of(lead),
+        request_id=funding_request.pk,
+        action="ask_for_information",
+        message="Private question about the child",
+    )
+    finance = text(detail(client_for(tenant.users["finance_officer"]), funding_request))
+    assert "Private outcome about the child" not in finance and "Private question about the child" not in finance
+    officer = text(detail(client_for(tenant.users["la_officer"]), funding_request))
+    assert "Private outcome about the child" in officer and "Private question about the child" in officer
