@@ -91,6 +91,18 @@ class Role(models.TextChoices):
     SPECIALIST = "specialist", "Specialist"
 
 
+class PanelRole(models.TextChoices):
+    """A member's place on a panel: panels are multi-disciplinary by design."""
+
+    CHAIR = "chair", "Chair"
+    LA_SEND_OFFICER = "la_send_officer", "LA SEND officer"
+    EDUCATIONAL_PSYCHOLOGIST = "educational_psychologist", "Educational Psychologist"
+    HEALTH = "health", "Health"
+    SOCIAL_CARE = "social_care", "Social care"
+    FINANCE = "finance", "Finance"
+    HEADTEACHER_REPRESENTATIVE = "headteacher_rep", "Headteacher representative"
+
+
 # Which scope column each role needs; the database enforces the same table.
 ROLE_SCOPE_FIELD: dict[str, str | None] = {
     Role.SENCO: "school",
@@ -115,6 +127,7 @@ class RoleAssignment(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     locality = models.ForeignKey(Locality, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    panel_role = models.CharField(max_length=24, choices=PanelRole.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -129,6 +142,9 @@ class RoleAssignment(models.Model):
                     | _scope_condition(Role.SPECIALIST, None)
                 ),
                 name="role_assignment_scope_matches_role",
+            ),
+            models.CheckConstraint(
+                condition=Q(role=Role.PANEL_MEMBER) | Q(panel_role=""), name="panel_role_only_for_panel_members"
             ),
             models.UniqueConstraint(
                 fields=["membership", "role", "school", "locality", "panel"],

@@ -6,4 +6,5 @@ app_name = "panels"
 urlpatterns = [
     path("", views.panel_list, name="list"),
     path("<int:pk>/", views.panel_detail, name="detail"),
+    path("<int:pk>/meetings/add/", views.meeting_add, name="meeting-add"),
 ]

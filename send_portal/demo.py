@@ -14,9 +14,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from accounts.models import Membership, Role, RoleAssignment, User
+from accounts.models import Membership, PanelRole, Role, RoleAssignment, User
 from accounts.scoping import scope_for_membership
 from localities.models import (
     Governance,
@@ -28,7 +29,7 @@ from localities.models import (
     SendArea,
     StaffTraining,
 )
-from panels.models import Panel, PanelKind
+from panels.models import Panel, PanelKind, PanelMeeting
 from pupils.cycles import cycle_review, cycle_start
 from pupils.models import Cycle, GroupIntervention, InformedBy, NeedType, Outcome, ProvisionEntry, Pupil, SenStatus
 from pupils.record_services import parents_informed_record
@@ -440,7 +441,17 @@ def demo_data_load(*, password: str) -> DemoResult:
                     for locality in share:
                         _grant(user, authority, role, locality=locality)
                 elif role == Role.PANEL_MEMBER:
-                    _grant(user, authority, role, panel=panels[0])
+                    membership = _grant(user, authority, role, panel=panels[0])
+                    membership.roles.filter(role=role, panel_role="").update(panel_role=PanelRole.CHAIR)
+                    if not panels[0].meetings.exists():
+                        PanelMeeting.objects.create(
+                            local_authority=authority,
+                            panel=panels[0],
+                            venue="Council offices, committee room 1",
+                            meets_at=timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
+                            + datetime.timedelta(days=14),
+                            created_by=user,
+                        )
                 else:
                     membership = _grant(user, authority, role)
                     if role == Role.SPECIALIST:

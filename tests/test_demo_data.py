@@ -9,12 +9,13 @@ from accounts.models import Membership, Role, RoleAssignment, User
 from audit.models import AuditEvent
 from funding.models import Budget, FundingRequest, LedgerEntry
 from localities.models import LocalAuthority, Locality, School, StaffTraining
-from panels.models import Panel
+from panels.models import Panel, PanelMeeting
 from pupils.models import Cycle, GroupIntervention, ProvisionEntry, Pupil, PupilUserObjectPermission
 from pupils.upn import validate_upn
 
 MODELS = [LocalAuthority, Locality, School, Panel, Pupil, User, Membership, RoleAssignment, PupilUserObjectPermission,
-          Cycle, ProvisionEntry, GroupIntervention, StaffTraining, AuditEvent, Budget, LedgerEntry, FundingRequest]  # fmt: skip
+          Cycle, ProvisionEntry, GroupIntervention, StaffTraining, AuditEvent, Budget, LedgerEntry, FundingRequest,
+          PanelMeeting]  # fmt: skip
 
 
 @pytest.fixture
