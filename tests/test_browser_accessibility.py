@@ -151,6 +151,7 @@ def describe_violations(page: Page, violations: list[dict[str, Any]]) -> str:
 
 
 def assert_no_axe_violations(page: Page) -> None:
+    page.wait_for_load_state("load")
     violations = axe_violations(page)
     assert not violations, describe_violations(page, violations)
 
@@ -169,7 +170,10 @@ def assert_styled_with_govuk_frontend(page: Page) -> None:
 
 def assert_error_summary(page: Page, *, expected_message: str) -> None:
     """The GOV.UK error pattern: 'Error:' title prefix, a summary, and links to fields on the page."""
-    assert page.title().startswith("Error: "), f"page title {page.title()!r} does not start with 'Error: '"
+    # Auto-waiting: the click only waits for the new page to be committed, not parsed, so its title may be
+    # empty for a moment; then the whole page must have loaded before its links are counted.
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    page.wait_for_load_state("load")
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
     expect(summary.get_by_role("heading", level=2)).to_have_text("There is a problem")
