@@ -134,7 +134,7 @@ def _against(entry_id: int, budget: Budget) -> LedgerEntry:
     return entry
 
 
-def _outstanding(commitment: LedgerEntry) -> tuple[Decimal, Decimal]:
+def outstanding(commitment: LedgerEntry) -> tuple[Decimal, Decimal]:
     """(committed still held, paid) for one commitment and the entries that correct it."""
     related = LedgerEntry.objects.filter(corrects=commitment)
     held = commitment.committed_delta + sum((e.committed_delta for e in related), Decimal("0"))
@@ -148,7 +148,7 @@ def pay(*, actor: Any, commitment_id: int, amount: Decimal, memo: str = "") -> L
         commitment = LedgerEntry.objects.select_related("budget").get(pk=commitment_id)
         budget = _lock(commitment.budget_id)
         commitment = _against(commitment_id, budget)
-        held, paid = _outstanding(commitment)
+        held, paid = outstanding(commitment)
         if paid + amount > held:
             raise ValidationError({"amount": f"Only £{held - paid:,.2f} of this commitment is unpaid"})
         return _write(
@@ -164,7 +164,7 @@ def release(*, actor: Any, commitment_id: int, amount: Decimal, memo: str) -> Le
         commitment = LedgerEntry.objects.get(pk=commitment_id)
         budget = _lock(commitment.budget_id)
         commitment = _against(commitment_id, budget)
-        held, paid = _outstanding(commitment)
+        held, paid = outstanding(commitment)
         if amount > held - paid:
             raise ValidationError({"amount": f"Only £{held - paid:,.2f} of this commitment is unspent"})
         return _write(
@@ -182,7 +182,7 @@ def clawback(*, actor: Any, commitment_id: int, amount: Decimal, memo: str) -> L
         commitment = LedgerEntry.objects.get(pk=commitment_id)
         budget = _lock(commitment.budget_id)
         commitment = _against(commitment_id, budget)
-        _, paid = _outstanding(commitment)
+        _, paid = outstanding(commitment)
         if amount > paid:
             raise ValidationError({"amount": f"Only £{paid:,.2f} of this commitment has been paid"})
         return _write(

@@ -173,6 +173,7 @@ class RequestStatus(models.TextChoices):
     APPROVED = "approved", "Approved"
     DECLINED = "declined", "Declined"
     REFERRED = "referred", "Referred to the central panel"
+    REVIEW_REQUESTED = "review", "Review of the decision asked for"
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
@@ -181,15 +182,20 @@ class FundingRequestQuerySet(TenantQuerySet):
         qs = self.in_tenant(scope.local_authority_id)
         if scope.sees_whole_tenant:
             return qs
-        # SENCOs: their schools' requests; Area SEND Leads: their localities'; panel members: requests
-        # routed to their panels' pots (the panels issue narrows this to agendas).
+        # SENCOs: their schools' requests; Area SEND Leads: their localities'; panel members: the cases on
+        # their panels' agendas once the papers are issued, except a case they declared a conflict on.
         # A request never submitted (a draft, or a draft withdrawn) stays the school's own.
         submitted = Q(submitted_at__isnull=False)
-        return qs.filter(
-            Q(school_id__in=scope.school_ids)
-            | Q(school__locality_id__in=scope.locality_ids) & submitted
-            | Q(route__in=[Route.TOP_UP_PANEL, Route.EXCEPTIONAL_PANEL], panel_id__in=scope.panel_ids) & submitted
-        )
+        condition = Q(school_id__in=scope.school_ids) | Q(school__locality_id__in=scope.locality_ids) & submitted
+        if scope.panel_ids:
+            from panels.models import AgendaItem, ConflictOfInterest
+
+            on_agenda = AgendaItem.objects.visible_to(scope).values("funding_request_id")
+            conflicted = ConflictOfInterest.objects.filter(
+                local_authority_id=scope.local_authority_id, member_id=scope.user_id
+            ).values("agenda_item__funding_request_id")
+            condition |= Q(pk__in=on_agenda) & ~Q(pk__in=conflicted)
+        return qs.filter(condition)
 
     def editable_by(self, scope: Scope) -> Self:
         return self.in_tenant(scope.local_authority_id).filter(school_id__in=scope.school_ids)

@@ -20,7 +20,9 @@ from funding.workflow import Action, allowed_actions
 from pupils.models import GroupIntervention, Pupil
 
 # Requests still waiting on someone: their age is counted in working days from submission.
-OPEN_STATUSES = frozenset({RequestStatus.SUBMITTED, RequestStatus.MORE_INFORMATION, RequestStatus.REFERRED})
+OPEN_STATUSES = frozenset(
+    {RequestStatus.SUBMITTED, RequestStatus.MORE_INFORMATION, RequestStatus.REFERRED, RequestStatus.REVIEW_REQUESTED}
+)
 
 STATUS_TAG_COLOURS = {
     RequestStatus.DRAFT: "grey",
@@ -29,6 +31,7 @@ STATUS_TAG_COLOURS = {
     RequestStatus.APPROVED: "green",
     RequestStatus.DECLINED: "red",
     RequestStatus.REFERRED: "purple",
+    RequestStatus.REVIEW_REQUESTED: "orange",
     RequestStatus.WITHDRAWN: "grey",
 }
 

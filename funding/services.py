@@ -19,7 +19,7 @@ from accounts.scoping import Scope, access, editable
 from audit.services import audit_record
 from funding import ledger
 from funding.models import Budget, FundingRequest, PotKind, RequestEvent, RequestStatus, Route
-from funding.workflow import ACTIONS
+from funding.workflow import ACTIONS, PANEL
 from funding.years import apportion, financial_year_end, financial_year_start
 from localities.models import LocalAuthority, ProvisionKind, School
 from panels.models import Panel, PanelKind
@@ -226,7 +226,10 @@ def deciding_own_request(scope: Scope, funding_request: FundingRequest, actor: A
 
 
 def request_transition(*, actor: Any, scope: Scope, request_id: int, action: str, **data: Any) -> FundingRequest:
+    """A school's or an Area SEND Lead's action on a request (panel decisions: request_panel_transition)."""
     spec = ACTIONS[action]
+    if spec.role == PANEL:
+        raise ValueError(f"{action} is a panel decision: record it through panels.services")
     with transaction.atomic():
         for_edit = spec.role == Role.SENCO
         funding_request = access(FundingRequest, scope, request_id, for_edit=for_edit, lock=True)
@@ -240,32 +243,46 @@ def request_transition(*, actor: Any, scope: Scope, request_id: int, action: str
             raise ValidationError(
                 "You cannot decide a request from your own school: another Area SEND Lead or the LA must decide it"
             )
-        if funding_request.status not in spec.sources:
-            raise ValidationError(
-                f"A request that is {funding_request.get_status_display().lower()} cannot be {spec.done}"
-            )
-        before = funding_request.status
-        message = HANDLERS[action](actor=actor, funding_request=funding_request, **data)
-        funding_request.status = spec.target
-        funding_request.save()
-        event = RequestEvent.objects.create(
-            local_authority_id=funding_request.local_authority_id, request=funding_request, from_status=before,
-            to_status=spec.target, message=message, actor=actor,
-        )  # fmt: skip
+        _apply(actor=actor, funding_request=funding_request, action=action, data=data)
+    return funding_request
+
+
+def request_panel_transition(*, actor: Any, funding_request: FundingRequest, action: str, **data: Any) -> RequestEvent:
+    """A panel's decision moving a request on. Called by panels.services inside its transaction, with the
+    request row already locked and the panel's own checks done (who records it, quorum, conflicts)."""
+    if ACTIONS[action].role != PANEL:
+        raise ValueError(f"{action} is not a panel decision")
+    return _apply(actor=actor, funding_request=funding_request, action=action, data=data)
+
+
+def _apply(*, actor: Any, funding_request: FundingRequest, action: str, data: dict[str, Any]) -> RequestEvent:
+    """Check the workflow table, run the action, and write the event and the audit (on the pupil too, so
+    the pupil's timeline shows it); the email goes once the transaction commits."""
+    spec = ACTIONS[action]
+    if funding_request.status not in spec.sources:
+        raise ValidationError(f"A request that is {funding_request.get_status_display().lower()} cannot be {spec.done}")
+    before = funding_request.status
+    message = HANDLERS[action](actor=actor, funding_request=funding_request, **data)
+    funding_request.status = spec.target
+    funding_request.save()
+    event = RequestEvent.objects.create(
+        local_authority_id=funding_request.local_authority_id, request=funding_request, from_status=before,
+        to_status=spec.target, message=message, actor=actor,
+    )  # fmt: skip
+    audit_record(
+        actor=actor, local_authority_id=funding_request.local_authority_id, action=f"request_{action}",
+        obj=funding_request, summary=f"Funding request {funding_request.pk}: {before} to {spec.target}",
+    )  # fmt: skip
+    if funding_request.pupil_id:
         audit_record(
             actor=actor, local_authority_id=funding_request.local_authority_id, action=f"request_{action}",
-            obj=funding_request, summary=f"Funding request {funding_request.pk}: {before} to {spec.target}",
+            obj=funding_request.pupil,  # type: ignore[arg-type]
+            summary=f"Funding request {funding_request.pk} {RequestStatus(spec.target).label.lower()}",
         )  # fmt: skip
-        if funding_request.pupil_id:
-            audit_record(
-                actor=actor, local_authority_id=funding_request.local_authority_id, action=f"request_{action}",
-                obj=funding_request.pupil,  # type: ignore[arg-type]
-                summary=f"Funding request {funding_request.pk} {RequestStatus(spec.target).label.lower()}",
-            )  # fmt: skip
-        from funding.tasks import notify_request_event
+    from funding.tasks import notify_request_event
 
-        transaction.on_commit(lambda: notify_request_event.delay(event.pk))
-    return funding_request
+    transaction.on_commit(lambda: notify_request_event.delay(event.pk))
+    return event
 
 
 def _submit(*, actor: Any, funding_request: FundingRequest) -> str:
@@ -340,17 +357,15 @@ def pot_for(funding_request: FundingRequest, year_start: datetime.date) -> Budge
     return pot
 
 
-def _approve(
-    *,
-    actor: Any,
+def _approval_checks(
     funding_request: FundingRequest,
     amount: Decimal,
     start: datetime.date,
     end: datetime.date,
-    conditions: str = "",
-    band_id: int | None = None,
-    band_reason: str = "",
-) -> str:
+    band_id: int | None,
+    band_reason: str,
+) -> Any:
+    """The refusals an approval can meet, on their fields; returns the band decided (banding councils)."""
     errors = {**_amount_errors(amount, "amount"), **_period_errors(funding_request.local_authority, start, end)}
     from funding.banding import band_decision_check
 
@@ -359,6 +374,12 @@ def _approve(
         errors["amount"] = f"You cannot approve more than the £{funding_request.amount_requested:,.2f} asked for"
     if errors:
         raise ValidationError(errors)
+    return decided_band
+
+
+def _commit_award(*, actor: Any, funding_request: FundingRequest, amount: Decimal, start: datetime.date,
+                  end: datetime.date) -> None:  # fmt: skip
+    """Commit `amount` from the request's pot(s), each financial year its own share, under the pots' locks."""
     authority = funding_request.local_authority
     shares = apportion(amount, start, end, start_month=authority.financial_year_start_month, by=authority.apportion_by)
     # A year whose share rounds to nothing (a penny across 31 March) gets no entry.
@@ -370,6 +391,12 @@ def _approve(
             school_id=funding_request.school_id, pupil_id=funding_request.pupil_id, period=(start, end),
             memo=f"Funding request {funding_request.pk}",
         )  # fmt: skip
+
+
+def _record_approval(
+    *, actor: Any, funding_request: FundingRequest, amount: Decimal, start: datetime.date, end: datetime.date,
+    conditions: str, decided_band: Any, band_reason: str,
+) -> str:  # fmt: skip
     funding_request.approved_amount, funding_request.approved_start, funding_request.approved_end = amount, start, end
     funding_request.conditions = conditions.strip()
     funding_request.decided_band = decided_band
@@ -380,6 +407,101 @@ def _approve(
     return f"Approved {part}: £{amount:,.2f} from {long_date(start)} to {long_date(end)}"
 
 
+def _approve(
+    *,
+    actor: Any,
+    funding_request: FundingRequest,
+    amount: Decimal,
+    start: datetime.date,
+    end: datetime.date,
+    conditions: str = "",
+    band_id: int | None = None,
+    band_reason: str = "",
+) -> str:
+    decided_band = _approval_checks(funding_request, amount, start, end, band_id, band_reason)
+    _commit_award(actor=actor, funding_request=funding_request, amount=amount, start=start, end=end)
+    return _record_approval(
+        actor=actor, funding_request=funding_request, amount=amount, start=start, end=end, conditions=conditions,
+        decided_band=decided_band, band_reason=band_reason,
+    )  # fmt: skip
+
+
+# The school asks for a review; the panel decides -----------------------------------------------------------
+
+PANEL_ROUTES = (Route.TOP_UP_PANEL, Route.EXCEPTIONAL_PANEL)
+
+
+def _ask_for_review(*, actor: Any, funding_request: FundingRequest, reason: str) -> str:
+    if funding_request.route not in PANEL_ROUTES or not funding_request.panel_decisions.exists():
+        raise ValidationError("Only a panel's decision can be reviewed: ask the Area SEND Lead about theirs")
+    return _message_required(reason, "reason", "Enter why you are asking for the decision to be reviewed")
+
+
+def _release_earlier_award(*, actor: Any, funding_request: FundingRequest, memo: str) -> Decimal:
+    """Give back to the pot what an earlier approval of this request still holds unpaid (a corrected or
+    reviewed decision replaces it). Returns what was already paid, which stays with the school."""
+    from funding.models import EntryKind, LedgerEntry
+
+    paid = Decimal("0")
+    commitments = LedgerEntry.objects.filter(funding_request=funding_request, kind=EntryKind.COMMITMENT)
+    for commitment in commitments.order_by("budget_id", "pk"):
+        held, paid_on_it = ledger.outstanding(commitment)
+        paid += paid_on_it
+        if held - paid_on_it > 0:
+            ledger.release(actor=actor, commitment_id=commitment.pk, amount=held - paid_on_it, memo=memo)
+    return paid
+
+
+def _panel_approve(
+    *,
+    actor: Any,
+    funding_request: FundingRequest,
+    amount: Decimal,
+    start: datetime.date,
+    end: datetime.date,
+    conditions: str = "",
+    band_id: int | None = None,
+    band_reason: str = "",
+) -> str:
+    """The panel approves. An earlier award of the same request (a review, a correction) is replaced: its
+    unpaid part released, then the new amount less what was already paid committed."""
+    decided_band = _approval_checks(funding_request, amount, start, end, band_id, band_reason)
+    paid = _release_earlier_award(
+        actor=actor, funding_request=funding_request, memo=f"Funding request {funding_request.pk}: decision replaced"
+    )
+    if paid > amount:
+        raise ValidationError(
+            {"amount": f"£{paid:,.2f} has already been paid on this request: approve at least that, or ask the "
+             "LA finance team to claw back the difference first"}
+        )  # fmt: skip
+    if amount - paid > 0:
+        _commit_award(actor=actor, funding_request=funding_request, amount=amount - paid, start=start, end=end)
+    return _record_approval(
+        actor=actor, funding_request=funding_request, amount=amount, start=start, end=end, conditions=conditions,
+        decided_band=decided_band, band_reason=band_reason,
+    )  # fmt: skip
+
+
+def _panel_decline(*, actor: Any, funding_request: FundingRequest, reasons: str) -> str:
+    message = _message_required(reasons, "reasons", "Enter the reasons for declining")
+    _release_earlier_award(
+        actor=actor, funding_request=funding_request, memo=f"Funding request {funding_request.pk}: declined"
+    )
+    funding_request.approved_amount = funding_request.approved_start = funding_request.approved_end = None
+    funding_request.decision_reasons = message
+    funding_request.decided_at, funding_request.decided_by = timezone.now(), actor
+    return message
+
+
+def _panel_more_evidence(*, actor: Any, funding_request: FundingRequest, message: str) -> str:
+    text = _message_required(message, "reasons", "Enter what evidence the panel needs from the school")
+    _release_earlier_award(
+        actor=actor, funding_request=funding_request, memo=f"Funding request {funding_request.pk}: more evidence"
+    )
+    funding_request.approved_amount = funding_request.approved_start = funding_request.approved_end = None
+    return text
+
+
 HANDLERS: dict[str, Callable[..., str]] = {
     "submit": _submit,
     "withdraw": _withdraw,
@@ -388,4 +510,11 @@ HANDLERS: dict[str, Callable[..., str]] = {
     "approve": _approve,
     "decline": _decline,
     "refer": _refer,
+    "ask_for_review": _ask_for_review,
+    "panel_approve": _panel_approve,
+    "panel_decline": _panel_decline,
+    "panel_more_evidence": _panel_more_evidence,
+    "panel_correct_approve": _panel_approve,
+    "panel_correct_decline": _panel_decline,
+    "panel_correct_more_evidence": _panel_more_evidence,
 }

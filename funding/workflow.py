@@ -25,7 +25,20 @@ class Action:
 
 PAST = {"submit": "submitted", "withdraw": "withdrawn", "answer": "answered",
         "ask_for_information": "sent back for more information", "approve": "approved", "decline": "declined",
-        "refer": "referred"}  # fmt: skip
+        "refer": "referred", "ask_for_review": "sent for a review of the decision",
+        "panel_approve": "approved by the panel", "panel_decline": "declined by the panel",
+        "panel_more_evidence": "sent back for more evidence", "panel_correct_approve": "approved by the panel",
+        "panel_correct_decline": "declined by the panel",
+        "panel_correct_more_evidence": "sent back for more evidence"}  # fmt: skip
+
+# Not a person's role: the panel's decision, recorded by its chair or an LA officer through panels.services
+# (which checks quorum and conflicts of interest). No page offers these actions from a user's roles.
+PANEL = "panel"
+# Requests with a panel: referred by an Area SEND Lead, submitted straight to a panel, or a decision the
+# school asked to have reviewed.
+AWAITING_PANEL = frozenset({S.SUBMITTED, S.REFERRED, S.REVIEW_REQUESTED})
+# A correction (a decision recorded in error) may start from any state a panel decision leaves behind.
+CORRECTABLE = AWAITING_PANEL | {S.APPROVED, S.DECLINED, S.MORE_INFORMATION}
 
 
 ACTIONS: dict[str, Action] = {
@@ -35,7 +48,7 @@ ACTIONS: dict[str, Action] = {
         Action(
             "withdraw",
             "Withdraw",
-            frozenset({S.DRAFT, S.SUBMITTED, S.MORE_INFORMATION, S.REFERRED}),
+            frozenset({S.DRAFT, S.SUBMITTED, S.MORE_INFORMATION, S.REFERRED, S.REVIEW_REQUESTED}),
             S.WITHDRAWN,
             Role.SENCO,
         ),
@@ -50,6 +63,25 @@ ACTIONS: dict[str, Action] = {
         Action("approve", "Approve", frozenset({S.SUBMITTED}), S.APPROVED, Role.AREA_SEND_LEAD),
         Action("decline", "Decline", frozenset({S.SUBMITTED, S.MORE_INFORMATION}), S.DECLINED, Role.AREA_SEND_LEAD),
         Action("refer", "Refer to the central panel", frozenset({S.SUBMITTED}), S.REFERRED, Role.AREA_SEND_LEAD),
+        Action(
+            "ask_for_review",
+            "Ask for a review of the decision",
+            frozenset({S.APPROVED, S.DECLINED}),
+            S.REVIEW_REQUESTED,
+            Role.SENCO,
+        ),
+        Action("panel_approve", "Approve", AWAITING_PANEL, S.APPROVED, PANEL),
+        Action("panel_decline", "Decline", AWAITING_PANEL, S.DECLINED, PANEL),
+        Action("panel_more_evidence", "Ask for more evidence", AWAITING_PANEL, S.MORE_INFORMATION, PANEL),
+        Action("panel_correct_approve", "Correct the decision: approve", CORRECTABLE, S.APPROVED, PANEL),
+        Action("panel_correct_decline", "Correct the decision: decline", CORRECTABLE, S.DECLINED, PANEL),
+        Action(
+            "panel_correct_more_evidence",
+            "Correct the decision: ask for more evidence",
+            CORRECTABLE,
+            S.MORE_INFORMATION,
+            PANEL,
+        ),
     ]
 }
 

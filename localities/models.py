@@ -58,6 +58,20 @@ class LocalAuthority(models.Model):
         "requests that take a pupil above the notional threshold go to the top-up panel, not the locality",
         default=False,
     )
+    # Panels (Croydon's exceptional-needs panel, Stockton's One Point Panel).
+    panel_quorum = models.PositiveSmallIntegerField(
+        "members present, without a conflict of interest, for a panel to decide a case",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    panel_packs_pseudonymised = models.BooleanField(
+        "panel packs show initials and a pupil reference instead of names and UPNs", default=False
+    )
+    decision_target_days = models.PositiveSmallIntegerField(
+        "days from submission to decision that a request should take at most",
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -69,6 +83,8 @@ class LocalAuthority(models.Model):
                 condition=Q(financial_year_start_month__gte=1, financial_year_start_month__lte=12),
                 name="la_fy_start_month_valid",
             ),
+            models.CheckConstraint(condition=Q(panel_quorum__gte=1), name="la_panel_quorum_at_least_one"),
+            models.CheckConstraint(condition=Q(decision_target_days__gte=1), name="la_decision_target_positive"),
         ]
 
     def __str__(self) -> str:

@@ -121,3 +121,25 @@ def make_budget(authority: LocalAuthority, *, kind: str = "locality", locality: 
     if amount is not None:
         ledger.budget_set(actor=actor or make_user(), budget_id=budget.pk, amount=Decimal(amount))
     return budget
+
+
+def make_meeting(panel: Panel, *, status: str = "papers_issued", meets_at: Any = None, actor: Any = None) -> Any:
+    """A meeting of `panel` made directly (no service), next week by default, its papers issued."""
+    from django.utils import timezone
+
+    from panels.models import PanelMeeting
+
+    return PanelMeeting.objects.create(
+        local_authority=panel.local_authority, panel=panel, status=status, venue="Town hall, room 2",
+        meets_at=meets_at or timezone.now() + datetime.timedelta(days=7), created_by=actor or make_user(),
+    )  # fmt: skip
+
+
+def place_on_agenda(meeting: Any, funding_request: Any, *, actor: Any = None) -> Any:
+    """Put a request on a meeting's agenda directly (no service), after the cases already there."""
+    from panels.models import AgendaItem
+
+    return AgendaItem.objects.create(
+        local_authority=meeting.local_authority, meeting=meeting, funding_request=funding_request,
+        position=meeting.items.count() + 1, added_by=actor or make_user(),
+    )  # fmt: skip

@@ -490,6 +490,10 @@ MATRIX = {
     "on the panel's agenda": ("get", lambda r: reverse("funding:request-detail", args=[r["top_up"].pk]), {
         "senco": OK, "senco_other_school": NOT_FOUND, "area_lead": OK, "area_lead_other_locality": NOT_FOUND,
         "la_officer": OK, "finance_officer": OK, "panel_member": OK, "specialist": FORBIDDEN}),
+    # Routed to the panel but on no agenda whose papers are out: the panel's members do not see it yet.
+    "with the panel, on no agenda": ("get", lambda r: reverse("funding:request-detail", args=[r["waiting"].pk]), {
+        "senco": OK, "senco_other_school": NOT_FOUND, "area_lead": OK, "area_lead_other_locality": NOT_FOUND,
+        "la_officer": OK, "finance_officer": OK, "panel_member": NOT_FOUND, "specialist": FORBIDDEN}),
     "edit draft": ("get", lambda r: reverse("funding:request-edit", args=[r["draft"].pk]), {
         "senco": OK, "senco_other_school": NOT_FOUND, "area_lead": FORBIDDEN, "area_lead_other_locality": FORBIDDEN,
         "la_officer": FORBIDDEN, "finance_officer": FORBIDDEN, "panel_member": FORBIDDEN, "specialist": FORBIDDEN}),
@@ -525,6 +529,12 @@ def _requests(tenant):
     act(senco, top_up, "submit")
     FundingRequest.objects.filter(pk=top_up.pk).update(route=Route.TOP_UP_PANEL, panel=tenant.panel)
     requests["top_up"] = top_up
+    f.place_on_agenda(f.make_meeting(tenant.panel), top_up)
+    waiting = create_draft(tenant)
+    act(senco, waiting, "submit")
+    FundingRequest.objects.filter(pk=waiting.pk).update(route=Route.TOP_UP_PANEL, panel=tenant.panel)
+    f.place_on_agenda(f.make_meeting(tenant.panel, status="scheduled"), waiting)
+    requests["waiting"] = waiting
     return requests
 
 
@@ -549,7 +559,7 @@ def test_another_tenant_s_requests_are_not_found(world, role):
     f.make_budget(world.a.authority, locality=world.a.locality_1, amount="10000.00")
     requests = _requests(world.a)
     client = client_for(world.b.users[role])
-    readers_pages = {"draft", "submitted", "on the panel's agenda"}
+    readers_pages = {"draft", "submitted", "on the panel's agenda", "with the panel, on no agenda"}
     for page, (method, url, _) in MATRIX.items():
         if page in ("list", "add"):
             continue
