@@ -115,11 +115,25 @@ class WithdrawForm(GovukForm):
 class AnswerForm(GovukForm):
     message = forms.CharField(
         label="Your answer",
-        help_text="The information the Area SEND Lead asked for",
+        help_text="The information the Area SEND Lead or the panel asked for",
         widget=forms.Textarea,
         max_length=5000,
         error_messages={
             "required": "Enter the information asked for",
             "max_length": "Your answer must be 5,000 characters or fewer",
+        },
+    )
+
+
+class ReviewForm(GovukForm):
+    reason = forms.CharField(
+        label="Why should the decision be reviewed?",
+        help_text="For example, what the panel did not know or has misunderstood. The case goes back to a later "
+        "panel meeting with your reasons.",
+        widget=forms.Textarea,
+        max_length=5000,
+        error_messages={
+            "required": "Enter why you are asking for the decision to be reviewed",
+            "max_length": "Your reasons must be 5,000 characters or fewer",
         },
     )

@@ -213,10 +213,23 @@ def actions_for(scope: Scope, funding_request: FundingRequest) -> PageActions:
         and funding_request.school.locality_id in scope.locality_ids
         and not is_school  # nobody decides their own school's request
     )
+    with_panel = funding_request.route in (Route.TOP_UP_PANEL, Route.EXCEPTIONAL_PANEL)
     return PageActions(
-        senco=[a for a in actions if a.role == Role.SENCO and is_school],
+        senco=[a for a in actions if a.role == Role.SENCO and is_school and (a.name != "ask_for_review" or with_panel)],
         area_lead=[a for a in actions if a.role == Role.AREA_SEND_LEAD and decides],
         can_edit=is_school and scope.has_role(Role.SENCO) and funding_request.status == RequestStatus.DRAFT,
+    )
+
+
+def panel_decisions_for_page(scope: Scope, funding_request: FundingRequest) -> list[Any]:
+    """The panel's decisions on this request, oldest first, each with its meeting (one query). Finance
+    officers read the money, not the letters about the child."""
+    if funding_request.route not in (Route.TOP_UP_PANEL, Route.EXCEPTIONAL_PANEL) or not shows_casework(scope):
+        return []
+    return list(
+        funding_request.panel_decisions.select_related(
+            "agenda_item__meeting__panel", "deferred_to", "corrects"
+        ).order_by("decided_at", "pk")
     )
 
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("requests/<int:pk>/submit/", request_views.request_submit, name="request-submit"),
     path("requests/<int:pk>/withdraw/", request_views.request_withdraw, name="request-withdraw"),
     path("requests/<int:pk>/answer/", request_views.request_answer, name="request-answer"),
+    path("requests/<int:pk>/review/", request_views.request_ask_for_review, name="request-review"),
 ]

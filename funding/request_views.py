@@ -22,7 +22,7 @@ from funding import banding, services
 from funding import request_selectors as selectors
 from funding.models import FundingRequest, RequestStatus
 from funding.request_audit import request_viewed
-from funding.request_forms import AnswerForm, FundingRequestForm, SubmitForm, WithdrawForm
+from funding.request_forms import AnswerForm, FundingRequestForm, ReviewForm, SubmitForm, WithdrawForm
 from send_portal.forms import show_service_errors
 from send_portal.pagination import paginate
 from send_portal.policy import tenant_member
@@ -117,7 +117,12 @@ def _detail_page(request: HttpRequest, pk: int, failed: tuple[str, Form] | None 
     request_viewed(actor=request.user, funding_request=funding_request)
     events = selectors.request_history(funding_request)
     pupil_visible = selectors.pupil_visible_to(scope, funding_request)
-    forms: dict[str, Form] = {"submit": SubmitForm(), "withdraw": WithdrawForm(), "answer": AnswerForm()}
+    forms: dict[str, Form] = {
+        "submit": SubmitForm(),
+        "withdraw": WithdrawForm(),
+        "answer": AnswerForm(),
+        "ask_for_review": ReviewForm(),
+    }
     if failed is not None:
         forms[failed[0]] = failed[1]
     context = {
@@ -135,6 +140,8 @@ def _detail_page(request: HttpRequest, pk: int, failed: tuple[str, Form] | None 
         "question": selectors.last_message_to(events, RequestStatus.MORE_INFORMATION),
         "referral": selectors.last_message_to(events, RequestStatus.REFERRED),
         "withdrawal": selectors.last_message_to(events, RequestStatus.WITHDRAWN),
+        "review_asked": selectors.last_message_to(events, RequestStatus.REVIEW_REQUESTED),
+        "panel_decisions": selectors.panel_decisions_for_page(scope, funding_request),
         "actions": selectors.actions_for(scope, funding_request),
         "banding": banding.banding_summary(funding_request=funding_request)
         if banding.uses_banding(local_authority_id=funding_request.local_authority_id)
@@ -156,6 +163,7 @@ SUCCESS = {
     "submit": "Request submitted",
     "withdraw": "Request withdrawn",
     "answer": "Your answer has been sent",
+    "ask_for_review": "You have asked for a review: the case goes back to a later panel meeting",
 }
 
 
@@ -196,3 +204,9 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "answer", AnswerForm, lambda data: {"message": data["message"]})
+
+
+@tenant_member(Role.SENCO)
+@require_POST
+def request_ask_for_review(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "ask_for_review", ReviewForm, lambda data: {"reason": data["reason"]})
