@@ -1,6 +1,7 @@
-"""The run command's embedded settings: quiet seeding, email links to the port it serves on."""
+"""The run and test commands' embedded settings: quiet seeding, email links to the port served on, Redis port."""
 
 import logging
+import os
 import pathlib
 import runpy
 
@@ -30,3 +31,11 @@ def test_local_email_links_follow_the_port_and_emails_go_to_files(monkeypatch):
     assert settings["SITE_URL"] == "http://127.0.0.1:8790"
     assert settings["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend"
     assert str(settings["EMAIL_FILE_PATH"]).endswith("var/emails")
+
+
+def test_test_settings_use_the_redis_port_the_scripts_started_redis_on(monkeypatch):
+    monkeypatch.delenv("REDIS_URL")  # restored afterwards: the settings only set it when it is missing
+    monkeypatch.setenv("REDIS_PORT", "6390")
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
+    runpy.run_path(str(pathlib.Path(base.__file__).with_name("test.py")))
+    assert os.environ["REDIS_URL"] == "redis://127.0.0.1:6390/14"
