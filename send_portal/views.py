@@ -38,7 +38,9 @@ def accessibility_statement(request: HttpRequest) -> HttpResponse:
 
 @public
 def cookies(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/cookies.html")
+    # The names differ by environment (production uses __Host- prefixed ones): list the ones actually set.
+    context = {"session_cookie_name": settings.SESSION_COOKIE_NAME, "csrf_cookie_name": settings.CSRF_COOKIE_NAME}
+    return render(request, "pages/cookies.html", context)
 
 
 @public

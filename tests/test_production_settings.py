@@ -17,7 +17,7 @@ COMPLETE = {
 OPTIONAL = ["EMAIL_URL", "EMAIL_HOST", "EMAIL_BACKEND", "EMAIL_PORT", "EMAIL_USE_TLS", "EMAIL_USE_SSL"]
 
 
-def _load(monkeypatch, **overrides):
+def load_production_settings(monkeypatch, **overrides):
     for name in OPTIONAL:
         monkeypatch.delenv(name, raising=False)
     for name, value in (COMPLETE | overrides).items():
@@ -29,7 +29,7 @@ def _load(monkeypatch, **overrides):
 
 
 def test_complete_configuration_uses_redis_a_worker_and_smtp(monkeypatch):
-    settings = _load(monkeypatch)
+    settings = load_production_settings(monkeypatch)
     assert settings["CELERY_TASK_ALWAYS_EAGER"] is False
     assert settings["CELERY_BROKER_URL"] == settings["CELERY_RESULT_BACKEND"] == "redis://redis.internal:6379/0"
     assert settings["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
@@ -44,7 +44,7 @@ def test_complete_configuration_uses_redis_a_worker_and_smtp(monkeypatch):
 
 
 def test_email_host_alone_is_a_mail_server_too(monkeypatch):
-    settings = _load(monkeypatch, EMAIL_URL=None, EMAIL_HOST="smtp.example.gov.uk")
+    settings = load_production_settings(monkeypatch, EMAIL_URL=None, EMAIL_HOST="smtp.example.gov.uk")
     assert (settings["EMAIL_HOST"], settings["EMAIL_PORT"], settings["EMAIL_USE_TLS"]) == (
         "smtp.example.gov.uk",
         587,
@@ -73,4 +73,4 @@ def test_email_host_alone_is_a_mail_server_too(monkeypatch):
 )
 def test_production_refuses_to_start_without_each_part(monkeypatch, overrides, message):
     with pytest.raises(ImproperlyConfigured, match=message):
-        _load(monkeypatch, **overrides)
+        load_production_settings(monkeypatch, **overrides)
