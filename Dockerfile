@@ -36,6 +36,9 @@ COPY . .
 RUN SECRET_KEY=collectstatic-build-only \
     DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     ALLOWED_HOSTS=localhost \
+    REDIS_URL=redis://build-only.invalid:6379/0 \
+    SITE_URL=https://build-only.invalid \
+    EMAIL_URL=smtp://build-only.invalid:25 \
     DJANGO_SETTINGS_MODULE=send_portal.settings.production \
     python manage.py collectstatic --noinput
 

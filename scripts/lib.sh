@@ -6,8 +6,9 @@ PYTHON="${PYTHON:-python3.11}"
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 DB_ROLE=send_portal
 DB_PASSWORD=send_portal
-PG_PORT="${PG_PORT:-5432}"
-REDIS_PORT="${REDIS_PORT:-6379}"
+# Exported: the test settings read REDIS_PORT when REDIS_URL is not set.
+export PG_PORT="${PG_PORT:-5432}"
+export REDIS_PORT="${REDIS_PORT:-6379}"
 
 say() { printf '%s\n' "$*" >&2; }
 
@@ -48,12 +49,15 @@ pg_start() {
   if ! pg_lsclusters -h 2>/dev/null | grep -q .; then
     as_root pg_createcluster "$version" main >/dev/null
   fi
-  local cluster
-  cluster=$(pg_lsclusters -h | awk 'NR==1 {print $1" "$2}')
-  if ! pg_lsclusters -h | awk 'NR==1 {print $4}' | grep -q online; then
-    # shellcheck disable=SC2086
-    as_root pg_ctlcluster --skip-systemctl-redirect $cluster start >/dev/null 2>&1 || true
-  fi
+  # The cluster on PG_PORT when there are several (columns: version, name, port, status, ...), else the first.
+  local line cluster_version name _port status
+  line=$(pg_lsclusters -h | awk -v port="$PG_PORT" '$3 == port {print; exit}')
+  [ -n "$line" ] || line=$(pg_lsclusters -h | head -n 1)
+  read -r cluster_version name _port status _ <<<"$line"
+  case "$status" in
+    online*) ;;
+    *) as_root pg_ctlcluster --skip-systemctl-redirect "$cluster_version" "$name" start >/dev/null 2>&1 || true ;;
+  esac
   wait_for_port "$PG_PORT" 60
 }
 

@@ -20,6 +20,7 @@ from guardian.shortcuts import assign_perm
 from accounts.models import Membership, PanelRole, Role, RoleAssignment, User
 from accounts.scoping import scope_for_membership
 from localities.models import (
+    ApportionBy,
     Governance,
     LocalAuthority,
     Locality,
@@ -50,6 +51,8 @@ class SchemeSeed:
     ehcp_issued_before_excluded: datetime.date | None = None
     threshold: Decimal = Decimal("6000.00")
     min_cycles: int = 2
+    apportion_by: str = ApportionBy.DAYS
+    above_threshold_to_top_up_panel: bool = False
     area_leads: int = 1
     extra_schools: list[tuple[str, str]] = field(default_factory=list)  # (provision kind, phase)
 
@@ -77,43 +80,60 @@ SCHEMES = [
         slug="stockton",
         scheme_name="SEN Support and High Needs top-up",
         summary="Schools follow the graduated approach at SEN Support and fund the first £6,000 from their "
-        "notional SEN budget; above that they apply with evidence to the One Point Panel for top-up.",
+        "notional SEN budget; above that they apply with evidence to the One Point Panel for top-up. The "
+        'expectation is that "communication with families is integral to all decision making".',
         localities=["Billingham and Norton", "Stockton Town", "Thornaby and Ingleby"],
         schools_per_locality=[4, 4, 4],
         panels=[("One Point Panel", PanelKind.HIGH_NEEDS_TOP_UP)],
+        # "If costs of providing this support ... exceeds the £6,000 then the schools can apply ... for additional
+        # High Needs support in the form of a top-up": the panel decides, and top-up is often paid monthly.
+        threshold=Decimal("6000.00"),
+        above_threshold_to_top_up_panel=True,
+        apportion_by=ApportionBy.MONTHS,
     ),
     SchemeSeed(
         name="Northumberland",
         la_code="929",
         slug="northumberland",
         scheme_name="SEND Support Services SLA",
-        summary="Specialist teaching services give a core offer free at the point of delivery, with Learner in "
-        "Context visits, plus a traded offer; Educational Psychology has a core partnership offer for all schools.",
+        summary='From September 2020 specialist teaching services give a core offer "free at the point of '
+        'delivery" alongside a limited traded offer, so that "schools can be universally supported with specialist '
+        'advice to inform their provision for learners with SEND". "Learner in Context" visits help identify need '
+        "and plan provision; Educational Psychology has a core partnership offer for all schools.",
         localities=["North Northumberland", "West Northumberland", "South East Northumberland"],
         schools_per_locality=[4, 4, 4],
         panels=[("High Needs Panel", PanelKind.HIGH_NEEDS_TOP_UP)],
+        # A Learner in Context visit shapes the first cycle's plan, so one completed cycle is enough evidence.
+        min_cycles=1,
     ),
     SchemeSeed(
         name="Norfolk",
         la_code="926",
         slug="norfolk",
         scheme_name="Local First Inclusion",
-        summary="Local support teams give outreach and early help, with more specialist resource bases and "
-        "school-led alternative provision, within a high-needs budget under pressure.",
+        summary='A six-year programme (2023 to 2029) whose local support teams give outreach and "earlier help to '
+        'prevent needs escalating", with more specialist resource bases and school-led alternative provision, so '
+        'that children get "the right support for their particular needs in their local area first", within a '
+        "high-needs budget of about £150m for 2023/24 and a £73.6m deficit.",
         localities=["Norwich", "West Norfolk", "North Norfolk", "Breckland and South Norfolk"],
         schools_per_locality=[3, 3, 3, 3],
         panels=[("Local Inclusion Panel", PanelKind.HIGH_NEEDS_TOP_UP)],
+        # Local help first: support above the notional threshold goes to the Local Inclusion Panel.
+        above_threshold_to_top_up_panel=True,
     ),
     SchemeSeed(
         name="Northamptonshire",
         la_code="928",
         slug="northamptonshire",
         scheme_name="20:20 Vision",
-        summary="Early identification with families, transparent pathways to assessment and timely "
-        "multi-agency assessment, co-produced with parents.",
+        summary='The 20:20 Vision: "to engage with children, young people and their families to promote early '
+        'identification and support that meets need" and "to improve the quality and timeliness of multi-agency '
+        'assessments", with pathways to assessment that are "transparent and clear", co-produced with parents.',
         localities=["Northampton", "Kettering and Corby", "Daventry and South Northamptonshire"],
         schools_per_locality=[4, 4, 4],
         panels=[("SEND Support Panel", PanelKind.HIGH_NEEDS_TOP_UP)],
+        # The other apportioning rule, to show it: awards split across financial years by whole months.
+        apportion_by=ApportionBy.MONTHS,
     ),
 ]
 
@@ -353,6 +373,8 @@ def demo_data_load(*, password: str) -> DemoResult:
                 "min_completed_cycles_for_top_up": scheme.min_cycles,
                 "early_adopter_schools_only": scheme.early_adopter_schools_only,
                 "ehcp_issued_before_excluded": scheme.ehcp_issued_before_excluded,
+                "apportion_by": scheme.apportion_by,
+                "above_threshold_to_top_up_panel": scheme.above_threshold_to_top_up_panel,
             },
         )
         localities = []

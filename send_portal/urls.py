@@ -19,6 +19,7 @@ pages = (
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("", include(pages)),
     path("", include("accounts.urls")),
     path("", include("localities.urls")),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection
@@ -37,7 +38,9 @@ def accessibility_statement(request: HttpRequest) -> HttpResponse:
 
 @public
 def cookies(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/cookies.html")
+    # The names differ by environment (production uses __Host- prefixed ones): list the ones actually set.
+    context = {"session_cookie_name": settings.SESSION_COOKIE_NAME, "csrf_cookie_name": settings.CSRF_COOKIE_NAME}
+    return render(request, "pages/cookies.html", context)
 
 
 @public
@@ -65,36 +68,55 @@ def _check_redis() -> str:
     return "ok"
 
 
+# Beat answers pings too when its remote control is on (the Compose health check uses it); it is not a worker.
+BEAT_NODE_PREFIX = "celerybeat@"
+
+
 def _check_celery() -> str:
     from send_portal.celery import app
 
     if app.conf.task_always_eager:
         return "not configured (in-process tasks)"
-    replies = app.control.ping(timeout=1.0)
-    if not replies:
+    replies = app.control.ping(timeout=1.0) or []
+    workers = [node for reply in replies for node in reply if not node.startswith(BEAT_NODE_PREFIX)]
+    if not workers:
         raise RuntimeError("no worker answered")
-    return f"ok ({len(replies)} worker{'s' if len(replies) != 1 else ''})"
+    return f"ok ({len(workers)} worker{'s' if len(workers) != 1 else ''})"
 
 
-@public
-@never_cache
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and readiness for load balancers: names the broken part, never leaks details."""
+def _health_report(parts: list[tuple[str, Callable[[], str]]]) -> JsonResponse:
+    """Run each check in order; 200 when all pass, 503 naming the broken part. Never leaks details."""
     checks = {}
     healthy = True
-    for name, check in (("database", _check_database), ("redis", _check_redis), ("celery", _check_celery)):
+    names = [name for name, _ in parts]
+    for name, check in parts:
         try:
             checks[name] = check()
         except Exception as error:  # noqa: BLE001 - any failure means this part is down
             healthy = False
             checks[name] = f"down ({type(error).__name__})"
-            if name == "redis":
+            if name == "redis" and "celery" in names:
                 checks["celery"] = "down (no broker)"
                 break
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", "checks": checks, "request": uuid.uuid4().hex[:8]},
         status=200 if healthy else 503,
     )
+
+
+@public
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """The whole service: database, Redis and at least one Celery worker."""
+    return _health_report([("database", _check_database), ("redis", _check_redis), ("celery", _check_celery)])
+
+
+@public
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Can this web process serve pages: database and Redis only. For container and load-balancer health checks,
+    so a stopped worker does not take the web containers out of service too (/healthz reports the worker)."""
+    return _health_report([("database", _check_database), ("redis", _check_redis)])
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

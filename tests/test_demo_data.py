@@ -3,19 +3,28 @@
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from accounts.models import Membership, Role, RoleAssignment, User
+from accounts.models import Role, RoleAssignment, User
 from audit.models import AuditEvent
 from funding.models import Budget, FundingRequest, LedgerEntry
-from localities.models import LocalAuthority, Locality, School, StaffTraining
-from panels.models import Panel, PanelMeeting
-from pupils.models import Cycle, GroupIntervention, ProvisionEntry, Pupil, PupilUserObjectPermission
+from localities.models import LocalAuthority, Locality, School
+from panels.models import Panel, PanelKind
+from pupils.models import Pupil
 from pupils.upn import validate_upn
 
-MODELS = [LocalAuthority, Locality, School, Panel, Pupil, User, Membership, RoleAssignment, PupilUserObjectPermission,
-          Cycle, ProvisionEntry, GroupIntervention, StaffTraining, AuditEvent, Budget, LedgerEntry, FundingRequest,
-          PanelMeeting]  # fmt: skip
+# Every model of the project's apps (a new one is counted without anyone remembering to add it), and the
+# permission tables the demo could write to through guardian or auth.
+PROJECT_APPS = ["accounts", "localities", "panels", "pupils", "funding", "audit", "send_portal", "guardian", "auth"]
+
+
+def _row_counts():
+    return {
+        model._meta.label: model._default_manager.count()
+        for label in PROJECT_APPS
+        for model in apps.get_app_config(label).get_models()
+    }
 
 
 @pytest.fixture
@@ -26,11 +35,16 @@ def seeded(db, settings, capsys):
 
 
 def test_demo_runs_twice_without_duplicating_anything(seeded, settings):
-    before = {model.__name__: model.objects.count() for model in MODELS}
+    before = _row_counts()
+    assert len(before) >= 30  # the apps' models were found
+    assert before["localities.LocalAuthority"] == 5 and before["pupils.Pupil"] > 500
+    stockton = LocalAuthority.objects.get(la_code="808")
+    stockton.min_completed_cycles_for_top_up = 4  # an LA officer's edit is not put back by the demo
+    stockton.save()
     call_command("seed_demo", "--quiet-users")
-    after = {model.__name__: model.objects.count() for model in MODELS}
-    assert after == before
-    assert before["LocalAuthority"] == 5 and before["Pupil"] > 500
+    assert _row_counts() == before
+    stockton.refresh_from_db()
+    assert stockton.min_completed_cycles_for_top_up == 4
 
 
 def test_croydon_is_configured_from_its_seed_scheme(seeded):
@@ -50,7 +64,43 @@ def test_croydon_is_configured_from_its_seed_scheme(seeded):
 def test_stockton_has_the_6000_threshold_and_the_one_point_panel(seeded):
     stockton = LocalAuthority.objects.get(la_code="808")
     assert stockton.notional_sen_threshold == Decimal("6000.00")
-    assert Panel.objects.filter(local_authority=stockton, name="One Point Panel").exists()
+    assert stockton.above_threshold_to_top_up_panel is True
+    assert Panel.objects.filter(
+        local_authority=stockton, name="One Point Panel", kind=PanelKind.HIGH_NEEDS_TOP_UP
+    ).exists()
+
+
+SETTINGS = [
+    "notional_sen_threshold",
+    "min_completed_cycles_for_top_up",
+    "early_adopter_schools_only",
+    "ehcp_issued_before_excluded",
+    "apportion_by",
+    "above_threshold_to_top_up_panel",
+]
+
+
+def test_each_council_has_scheme_settings_of_its_own(seeded):
+    settings = {
+        authority.la_code: tuple(getattr(authority, name) for name in SETTINGS)
+        for authority in LocalAuthority.objects.all()
+    }
+    assert len(set(settings.values())) == 5, settings
+    defaults = tuple(LocalAuthority._meta.get_field(name).get_default() for name in SETTINGS)
+    assert defaults not in settings.values()
+
+
+@pytest.mark.parametrize(
+    ("la_code", "quoted"),
+    [
+        ("929", "Learner in Context"),
+        ("926", "earlier help to prevent needs escalating"),
+        ("928", "early identification"),
+        ("808", "One Point Panel"),
+    ],
+)
+def test_scheme_summaries_quote_their_schemes(seeded, la_code, quoted):
+    assert quoted in LocalAuthority.objects.get(la_code=la_code).scheme_summary
 
 
 def test_every_demo_pupil_has_a_valid_upn_of_its_own_council(seeded):

@@ -34,6 +34,25 @@ def test_temporary_upn_ending_in_a_letter_is_valid_when_its_check_letter_matches
     assert not is_temporary_upn("B801200005001")
 
 
+# Worked by hand from DOMAIN.md, not with check_letter. Characters 2 to 12 of 3061234190 2_ weigh
+# 2x3 + 3x0 + 4x6 + 5x1 + 6x2 + 7x3 + 8x4 + 9x1 + 10x9 + 11x0 + 12x2 = 223; the letter in position 13 adds
+# 13 x its index in ABCDEFGHJKLMNPQRTUVWXYZ.
+#   A (0):  223 + 0   = 223, 223 mod 23 = 16 -> T
+#   B (1):  223 + 13  = 236, 236 mod 23 = 6  -> G
+#   Z (22): 223 + 286 = 509, 509 mod 23 = 3  -> D
+@pytest.mark.parametrize("upn", ["T30612341902A", "G30612341902B", "D30612341902Z"])
+def test_temporary_upns_worked_by_hand_are_valid(upn):
+    assert validate_upn(upn) == upn
+    assert is_temporary_upn(upn)
+
+
+@pytest.mark.parametrize("upn", ["T30612341902B", "G30612341902A", "A30612341902Z"])
+def test_temporary_upn_with_the_wrong_check_letter_is_refused(upn):
+    with pytest.raises(ValidationError) as error:
+        validate_upn(upn)
+    assert "check letter does not match" in error.value.messages[0]
+
+
 def test_temporary_upn_letter_changes_the_check_letter():
     # The letter in position 13 counts by its index in the check alphabet: B is 1, so 13 more than A.
     assert check_letter("3061234190" + "2B") != check_letter("3061234190" + "2A")

@@ -8,7 +8,8 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("DATABASE_URL", "postgres://send_portal:send_portal@127.0.0.1:5432/send_portal")
 # One Redis database per pytest-xdist worker, so one worker's Celery test never sees another's.
 _xdist_index = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
-os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:6379/{15 - _xdist_index % 8}")
+_redis_port = os.environ.get("REDIS_PORT", "6379")  # scripts/lib.sh exports the port it started Redis on
+os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:{_redis_port}/{15 - _xdist_index % 8}")
 
 from send_portal.settings.base import *  # noqa: E402,F403
 from send_portal.settings.base import BASE_DIR, env  # noqa: E402
