@@ -15,4 +15,5 @@ urlpatterns = [
     path("commitments/<int:pk>/<str:action>/", commitment_views.commitment_action, name="commitment-action"),
     path("dashboard/", decision_views.dashboard, name="dashboard"),
     path("overview/", decision_views.la_overview, name="la-overview"),
+    path("timeliness/", decision_views.timeliness, name="timeliness"),
 ]

@@ -4,6 +4,7 @@ funding.budget_services, whose refusals are shown on the form's fields."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -282,3 +283,24 @@ def la_overview(request: HttpRequest) -> HttpResponse:
         "ageing_days": dashboard_selectors.AGEING_WORKING_DAYS,
     }
     return render(request, "funding/dashboard_overview.html", context)
+
+
+@tenant_member(Role.LA_OFFICER, Role.FINANCE_OFFICER)
+@require_GET
+def timeliness(request: HttpRequest) -> HttpResponse:
+    """Days from submission to decision per panel and per locality, and the cases over the council's target."""
+    from funding import timeliness as figures
+
+    scope = request.scope  # type: ignore[attr-defined]
+    start_month = _start_month(request)
+    year = dashboard_selectors.year_from_query(request.GET.get("year"), start_month=start_month)
+    until = datetime.date(year.year + 1, year.month, 1) - datetime.timedelta(days=1)
+    result = figures.la_timeliness(scope=scope, since=year, until=until)
+    context = {
+        "t": result,
+        "year": year,
+        "years": dashboard_selectors.year_choices(scope=scope, start_month=start_month),
+        "panel_chart": result.chart(result.by_panel),
+        "locality_chart": result.chart(result.by_locality),
+    }
+    return render(request, "funding/timeliness.html", context)

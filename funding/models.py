@@ -282,7 +282,11 @@ class RequestEvent(TenantOwned):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["request", "created_at"], name="request_event_idx")]
+        indexes = [
+            models.Index(fields=["request", "created_at"], name="request_event_idx"),
+            # Timeliness: each request's first decision, per council.
+            models.Index(fields=["local_authority", "to_status", "created_at"], name="request_event_la_status_idx"),
+        ]
 
 
 from funding.banding_models import Band, BandingDomain, BandingLevel, RequestScore  # noqa: E402,F401

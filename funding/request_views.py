@@ -23,6 +23,7 @@ from funding import request_selectors as selectors
 from funding.models import FundingRequest, RequestStatus
 from funding.request_audit import request_viewed
 from funding.request_forms import AnswerForm, FundingRequestForm, ReviewForm, SubmitForm, WithdrawForm
+from funding.timeliness import request_stages
 from send_portal.forms import show_service_errors
 from send_portal.pagination import paginate
 from send_portal.policy import tenant_member
@@ -141,6 +142,7 @@ def _detail_page(request: HttpRequest, pk: int, failed: tuple[str, Form] | None 
         "referral": selectors.last_message_to(events, RequestStatus.REFERRED),
         "withdrawal": selectors.last_message_to(events, RequestStatus.WITHDRAWN),
         "review_asked": selectors.last_message_to(events, RequestStatus.REVIEW_REQUESTED),
+        "stages": request_stages(funding_request, events),
         "panel_decisions": selectors.panel_decisions_for_page(scope, funding_request),
         "actions": selectors.actions_for(scope, funding_request),
         "banding": banding.banding_summary(funding_request=funding_request)

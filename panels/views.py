@@ -40,8 +40,10 @@ PACK_REFRESH_SECONDS = 3
 
 @tenant_member(*PANEL_READERS)
 def panel_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, selectors.panel_list_for_scope(scope=request.scope))  # type: ignore[attr-defined]
-    return render(request, "panels/panel_list.html", {"page_obj": page})
+    scope = request.scope  # type: ignore[attr-defined]
+    page = paginate(request, selectors.panel_list_for_scope(scope=scope))
+    context = {"page_obj": page, "sees_timeliness": scope.has_role(Role.LA_OFFICER, Role.FINANCE_OFFICER)}
+    return render(request, "panels/panel_list.html", context)
 
 
 @tenant_member(*PANEL_READERS)
