@@ -68,6 +68,33 @@ class SchemeSettingsForm(GovukForm):
         choices=ApportionBy.choices,
         widget=forms.RadioSelect,
     )
+    panel_quorum = forms.IntegerField(
+        label="Members needed for a panel to decide a case",
+        help_text="Members present at the meeting without a conflict of interest on the case",
+        min_value=1,
+        max_value=20,
+        error_messages={
+            "required": "Enter how many members a panel needs to decide a case",
+            "invalid": "Members needed must be a whole number, like 3",
+            "min_value": "A panel needs at least 1 member to decide a case",
+            "max_value": "Members needed must be 20 or fewer",
+        },
+    )
+    panel_packs_pseudonymised = forms.BooleanField(
+        label="Panel packs show initials and a pupil reference instead of names and UPNs", required=False
+    )
+    decision_target_days = forms.IntegerField(
+        label="Target for a decision, in days from submission",
+        help_text="Requests waiting longer are flagged on the timeliness page",
+        min_value=1,
+        max_value=365,
+        error_messages={
+            "required": "Enter the target for a decision in days",
+            "invalid": "The target must be a whole number of days, like 30",
+            "min_value": "The target must be at least 1 day",
+            "max_value": "The target must be 365 days or fewer",
+        },
+    )
 
 
 class StaffTrainingForm(GovukForm):

@@ -19,6 +19,9 @@ SCHEME_SETTING_FIELDS = (
     "ehcp_issued_before_excluded",
     "apportion_by",
     "above_threshold_to_top_up_panel",
+    "panel_quorum",
+    "panel_packs_pseudonymised",
+    "decision_target_days",
 )
 
 

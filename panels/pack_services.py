@@ -125,9 +125,9 @@ def pack_build(*, pack_id: int, task_id: str) -> str:
     pack = pack_claim(pack_id=pack_id, task_id=task_id)
     if pack is None:
         return "skipped"
-    from panels.documents import pack_pdf
-
     try:
+        from panels.documents import pack_pdf
+
         pdf, pages = pack_pdf(
             meeting_id=pack.meeting_id,
             excluded_item_ids=list(pack.excluded_items),

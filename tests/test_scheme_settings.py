@@ -18,6 +18,9 @@ VALID = {
     "ehcp_issued_before_excluded_1": "11",
     "ehcp_issued_before_excluded_2": "2020",
     "apportion_by": "months",
+    "panel_quorum": "4",
+    "panel_packs_pseudonymised": "on",
+    "decision_target_days": "42",
 }
 
 
@@ -32,6 +35,9 @@ def test_la_officer_changes_the_threshold_and_it_is_audited(tenant):
     assert tenant.authority.notional_sen_threshold == Decimal("6500.00")
     assert tenant.authority.min_completed_cycles_for_top_up == 3
     assert str(tenant.authority.ehcp_issued_before_excluded) == "2020-11-01"
+    assert (tenant.authority.panel_quorum, tenant.authority.panel_packs_pseudonymised) == (4, True)
+    assert tenant.authority.decision_target_days == 42
+    assert "Initials and a pupil reference instead of names and UPNs" in page and "42 days from submission" in page
     event = AuditEvent.objects.get(action="scheme_settings_changed")
     assert event.actor == officer
     assert event.changes["notional_sen_threshold"] == ["6000.00", "6500.00"]
@@ -105,3 +111,14 @@ def test_money_and_counts_use_text_inputs_with_an_inputmode(tenant):
         'id="id_notional_sen_threshold" ', ""
     )
     assert 'type="number"' not in page
+
+
+def test_a_panel_needs_at_least_one_member_and_a_target_of_a_day_or_more(tenant):
+    officer = tenant.users["la_officer"]
+    response = client_for(officer).post(
+        reverse("localities:scheme-settings-edit"), {**VALID, "panel_quorum": "0", "decision_target_days": "0"}
+    )
+    page = response.content.decode()
+    assert "A panel needs at least 1 member to decide a case" in page and "The target must be at least 1 day" in page
+    tenant.authority.refresh_from_db()
+    assert (tenant.authority.panel_quorum, tenant.authority.decision_target_days) == (3, 30)
