@@ -459,6 +459,8 @@ def attendance_record(*, actor: Any, scope: Scope, meeting_id: int, present_ids:
         unknown = set(present_ids) - set(places)
         if unknown:
             raise ValidationError({"present": "Select members of this panel only"})
+        if PanelDecision.objects.filter(agenda_item__meeting=meeting).exists():
+            raise ValidationError("The panel has recorded decisions, so the attendance they were made with stays")
         before = sorted(meeting.attendance.filter(present=True).values_list("member_id", flat=True))
         for user_id, place in places.items():
             Attendance.objects.update_or_create(
@@ -577,8 +579,9 @@ def _write_decision(
     corrects: PanelDecision | None,
     correction_reason: str,
 ) -> PanelDecision:
+    # Lock the request row only (not the school or council rows the join brings in).
     funding_request = (
-        FundingRequest.objects.select_for_update()
+        FundingRequest.objects.select_for_update(of=("self",))
         .select_related("local_authority", "school")
         .get(pk=item.funding_request_id)
     )
@@ -746,16 +749,19 @@ def decision_correct(
         ).exclude(pk=earlier.pk)
         if later.exists():
             raise ValidationError("A later panel decision on this request replaces this one: change that one instead")
-        if earlier.outcome == DecisionOutcome.DEFER and earlier.deferred_to_id:
-            later_item = AgendaItem.objects.filter(
-                meeting_id=earlier.deferred_to_id, funding_request_id=earlier.funding_request_id
-            ).first()
-            if later_item is not None:
-                if later_item.meeting.status != MeetingStatus.SCHEDULED:
-                    raise ValidationError(
-                        "The case is on the agenda of a later meeting whose papers are issued: decide it there"
-                    )
-                later_item.delete()
+        # The case may already be on a later agenda: put there by this decision's deferral (taken off again
+        # while that agenda is open), or waiting there for its own decision (which then comes first).
+        for later_item in AgendaItem.objects.filter(
+            funding_request_id=earlier.funding_request_id,
+            meeting__status__in=LIVE_MEETING_STATUSES,
+            decisions__isnull=True,
+        ).exclude(pk=item.pk):
+            deferred_here = earlier.outcome == DecisionOutcome.DEFER and later_item.meeting_id == earlier.deferred_to_id
+            if not deferred_here or later_item.meeting.status != MeetingStatus.SCHEDULED:
+                raise ValidationError(
+                    f"The case is on the agenda of the meeting on {_day(later_item.meeting)}: decide it there"
+                )
+            later_item.delete()
         return _write_decision(
             actor=actor,
             item=item,

@@ -402,6 +402,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "runs_meetings": runs,
         "is_member": member,
         "sees_recommendations": runs,
+        "reads_letters": scope.has_role(Role.LA_OFFICER, Role.PANEL_MEMBER),
         "can_declare": member
         and not case.withheld
         and case.current is None

@@ -474,3 +474,46 @@ def test_a_cancelled_meeting_s_cases_wait_again(pw):
     services.meeting_cancel(actor=pw.officer, scope=officer_scope(pw), meeting_id=meeting.pk, reason="Not quorate")
     assert set(services.waiting_requests(panel=pw.panel)) == set(pw.requests)
     assert AgendaItem.objects.filter(meeting=meeting).count() == 2
+
+
+def test_attendance_stays_as_it_was_once_decisions_are_recorded(pw):
+    meeting = start_meeting(pw)
+    decide(pw, item_of(pw, pw.requests[0]), "approve")
+    with pytest.raises(ValidationError, match="attendance they were made with stays"):
+        services.attendance_record(actor=pw.officer, scope=officer_scope(pw), meeting_id=meeting.pk, present_ids=[])
+    assert meeting.attendance.filter(present=True).count() == len(pw.members)
+
+
+def test_a_decision_cannot_be_changed_while_the_case_waits_on_a_later_agenda(pw):
+    start_meeting(pw)
+    request = pw.requests[0]
+    first = decide(pw, item_of(pw, request), "more_evidence", reasons="Send the EP report")
+    from funding import services as funding_services
+
+    senco = pw.sencos[request.school_id]
+    funding_services.request_transition(
+        actor=senco, scope=scope_of(senco), request_id=request.pk, action="answer", message="Sent"
+    )
+    later = schedule(pw, days=21)
+    services.agenda_add(actor=pw.officer, scope=officer_scope(pw), meeting_id=later.pk, request_ids=[request.pk])
+    with pytest.raises(ValidationError, match="decide it there"):
+        services.decision_correct(
+            actor=pw.officer, scope=officer_scope(pw), decision_id=first.pk, correction_reason="Oops", outcome="approve"
+        )
+    assert later.items.count() == 1 and PanelDecision.objects.count() == 1
+
+
+def test_changing_a_deferral_takes_the_case_off_the_later_agenda(pw):
+    start_meeting(pw)
+    later = schedule(pw, days=30)
+    item = item_of(pw, pw.requests[0])
+    deferral = decide(pw, item, "defer", deferred_to_id=later.pk)
+    services.decision_correct(
+        actor=pw.officer,
+        scope=officer_scope(pw),
+        decision_id=deferral.pk,
+        correction_reason="Decided after all",
+        outcome="approve",
+    )
+    assert not later.items.exists()
+    assert balance_of(pw.pot).committed == pw.requests[0].amount_requested
