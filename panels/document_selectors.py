@@ -714,7 +714,10 @@ def _band_text(band: Band | None) -> str:
     return f"{band.name} ({_pounds(band.annual_tariff)} a year)" if band is not None else ""
 
 
-def _decision_view(decision: PanelDecision, clean: Redactor) -> DecisionView:
+def _decision_view(decision: PanelDecision, clean: Redactor, indicative_band_id: int | None) -> DecisionView:
+    # A band reason is the reason for setting a band other than the indicative one; one left over from an
+    # earlier decision (funding.services keeps it when the band goes back to the indicative one) is not shown.
+    differs = decision.band_id is not None and decision.band_id != indicative_band_id
     return DecisionView(
         outcome=decision.get_outcome_display(),
         summary=decision_summary(decision),
@@ -724,7 +727,7 @@ def _decision_view(decision: PanelDecision, clean: Redactor) -> DecisionView:
         conditions=clean(decision.conditions),
         reasons=clean(decision.reasons),
         band=_band_text(decision.band),
-        band_reason=clean(decision.band_reason),
+        band_reason=clean(decision.band_reason) if differs else "",
         deferred_to=timezone.localdate(decision.deferred_to.meets_at) if decision.deferred_to else None,
         decided_by=decision.decided_by.full_name,
         decided_at=decision.decided_at,
@@ -796,7 +799,7 @@ def minutes_data(*, meeting_id: int) -> MinutesData:
             (corrections if d.after_minutes else changes).append(line)
         view = None
         if in_force is not None:
-            view = _decision_view(in_force, clean)
+            view = _decision_view(in_force, clean, r.indicative_band_id)
             if in_force.after_minutes and in_force.corrects_id:
                 view = replace(view, corrected_after_minutes=True)
         cases.append(

@@ -717,6 +717,11 @@ def test_decision_letters_say_what_was_decided_in_plain_english(pw, banding):
     assert f"The panel deferred the request to its meeting on {later_day}." in letters["defer"]
     assert "Waiting for the EP report" in letters["defer"]
 
+    # The minutes of the same meeting show each band, and the reason only where the panel changed it.
+    minutes = text_of(documents.minutes_pdf(meeting_id=meeting.pk))
+    assert "Band Band B (£4,000.00 a year) Recorded by" in minutes
+    assert "Band Band C (£8,000.00 a year). Set by the panel because: The EP saw needs the scores miss" in minutes
+
     more = letters["more_evidence"]
     assert "The panel needs more evidence before it can decide: Send the speech therapist's report" in more
     assert "Send the evidence by pressing “Send the information” on the request page" in more
