@@ -400,8 +400,10 @@ def _record_approval(
     funding_request.approved_amount, funding_request.approved_start, funding_request.approved_end = amount, start, end
     funding_request.conditions = conditions.strip()
     funding_request.decided_band = decided_band
-    if decided_band != funding_request.indicative_band:
-        funding_request.band_override_reason = band_reason.strip()
+    # The reason belongs to this decision: none when the band decided is the indicative one.
+    funding_request.band_override_reason = (
+        band_reason.strip() if decided_band != funding_request.indicative_band else ""
+    )
     funding_request.decided_at, funding_request.decided_by = timezone.now(), actor
     part = "in full" if amount == funding_request.amount_requested else "in part"
     return f"Approved {part}: £{amount:,.2f} from {long_date(start)} to {long_date(end)}"

@@ -94,15 +94,15 @@ def agenda_rows(*, scope: Scope, meeting: PanelMeeting) -> list[AgendaRow]:
     )
     ids = [item.pk for item in items]
     request_ids = [item.funding_request_id for item in items]
-    conflicts: dict[int, list[ConflictOfInterest]] = defaultdict(list)
+    # A conflict is with the case: one declared when it came to an earlier meeting counts here too.
+    conflicts: dict[int, list[ConflictOfInterest]] = defaultdict(list)  # by request
     mine: set[int] = set()
     for conflict in ConflictOfInterest.objects.filter(
         local_authority_id=scope.local_authority_id, agenda_item__funding_request_id__in=request_ids
     ).select_related("member", "agenda_item"):
         if conflict.member_id == scope.user_id:
             mine.add(conflict.agenda_item.funding_request_id)
-        if conflict.agenda_item_id in ids:
-            conflicts[conflict.agenda_item_id].append(conflict)
+        conflicts[conflict.agenda_item.funding_request_id].append(conflict)
     decisions: dict[int, list[PanelDecision]] = defaultdict(list)
     for decision in PanelDecision.objects.filter(agenda_item_id__in=ids).select_related("deferred_to"):
         decisions[decision.agenda_item_id].append(decision)
@@ -132,10 +132,10 @@ def agenda_rows(*, scope: Scope, meeting: PanelMeeting) -> list[AgendaRow]:
                 withheld=withheld,
                 for_whom=who,
                 decision=_current(decisions[item.pk]),
-                conflicts=conflicts[item.pk],
+                conflicts=conflicts[item.funding_request_id],
                 my_recommendation=my_recommendations.get(item.pk),
                 recommendations=recommendations[item.pk],
-                present=len(present - {c.member_id for c in conflicts[item.pk]}),
+                present=len(present - {c.member_id for c in conflicts[item.funding_request_id]}),
             )
         )
     return rows
@@ -222,8 +222,10 @@ def case_for_page(*, scope: Scope, pk: Any) -> CasePage:
     decisions = list(
         item.decisions.select_related("decided_by", "deferred_to", "band", "corrects").order_by("decided_at", "pk")
     )
+    from panels.services import conflicted_member_ids
+
     present = set(item.meeting.attendance.filter(present=True).values_list("member_id", flat=True))
-    conflicted = set(item.conflicts.values_list("member_id", flat=True))
+    conflicted = conflicted_member_ids(item=item)
     return CasePage(
         item=item,
         meeting=item.meeting,

@@ -68,9 +68,19 @@ def runs_meetings(scope: Scope, panel_id: int) -> bool:
 
 
 def conflicted_item_ids(*, user_id: int, meeting_id: int) -> list[int]:
+    """The meeting's cases this member has a conflict on. A conflict is with the case, so one declared when
+    it came to an earlier meeting (deferred, or reviewed) holds at this one too."""
+    requests = ConflictOfInterest.objects.filter(member_id=user_id).values("agenda_item__funding_request_id")
     return sorted(
-        ConflictOfInterest.objects.filter(member_id=user_id, agenda_item__meeting_id=meeting_id).values_list(
-            "agenda_item_id", flat=True
+        AgendaItem.objects.filter(meeting_id=meeting_id, funding_request_id__in=requests).values_list("pk", flat=True)
+    )
+
+
+def conflicted_member_ids(*, item: AgendaItem) -> set[int]:
+    """Members with a conflict on this case, declared at this meeting or an earlier one."""
+    return set(
+        ConflictOfInterest.objects.filter(agenda_item__funding_request_id=item.funding_request_id).values_list(
+            "member_id", flat=True
         )
     )
 
@@ -489,8 +499,7 @@ def attendance_record(*, actor: Any, scope: Scope, meeting_id: int, present_ids:
 def quorum_for(*, meeting: PanelMeeting, item: AgendaItem) -> tuple[int, int]:
     """(members present without a conflict on this case, members the council's quorum needs)."""
     present = set(meeting.attendance.filter(present=True).values_list("member_id", flat=True))
-    conflicted = set(ConflictOfInterest.objects.filter(agenda_item=item).values_list("member_id", flat=True))
-    return len(present - conflicted), meeting.local_authority.panel_quorum
+    return len(present - conflicted_member_ids(item=item)), meeting.local_authority.panel_quorum
 
 
 # Decisions ------------------------------------------------------------------------------------------------

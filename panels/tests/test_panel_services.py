@@ -517,3 +517,21 @@ def test_changing_a_deferral_takes_the_case_off_the_later_agenda(pw):
     )
     assert not later.items.exists()
     assert balance_of(pw.pot).committed == pw.requests[0].amount_requested
+
+
+def test_a_conflict_declared_at_one_meeting_holds_when_the_case_comes_back(pw):
+    start_meeting(pw)
+    later = schedule(pw, days=30)
+    item = item_of(pw, pw.requests[0])
+    member = pw.members[1]
+    ConflictOfInterest.objects.create(
+        local_authority=pw.tenant.authority, agenda_item=item, member=member, reason="Cousin"
+    )
+    decide(pw, item, "defer", deferred_to_id=later.pk)
+    services.papers_issue(actor=pw.officer, scope=officer_scope(pw), meeting_id=later.pk)
+    later_item = later.items.get()
+    assert services.conflicted_item_ids(user_id=member.pk, meeting_id=later.pk) == [later_item.pk]
+    assert PanelPack.objects.filter(meeting=later, excluded_items=[later_item.pk]).exists()
+    pw.meeting = PanelMeeting.objects.get(pk=later.pk)
+    start_meeting(pw, present=pw.members[:3])
+    assert services.quorum_for(meeting=pw.meeting, item=later_item) == (2, 3)
