@@ -248,10 +248,10 @@ def _is_chair(scope: Scope, panel_id: int) -> bool:
 def decision_for_letter(*, scope: Scope, pk: Any) -> PanelDecision:
     """A decision whose letter this reader may download: they may read the request (the school, its Area SEND
     Lead, LA officers, the panel's members without a conflict) and it is not a finance officer's casework."""
+    readable = visible(FundingRequest, scope).values("pk")
     try:
-        decision = visible(PanelDecision, scope).select_related("funding_request", "agenda_item").get(pk=pk)
+        return PanelDecision.objects.filter(
+            local_authority_id=scope.local_authority_id, funding_request__in=readable
+        ).get(pk=pk)
     except (PanelDecision.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    if not visible(FundingRequest, scope).filter(pk=decision.funding_request_id).exists():
-        raise Http404
-    return decision

@@ -343,3 +343,51 @@ def test_the_meeting_page_and_the_agenda_cost_the_same_with_one_case_or_twenty(t
         actor=pw.officer, scope=scope_of(pw.officer), meeting_id=later.pk, request_ids=[r.pk for r in more_waiting]
     )
     assert _queries(client, reverse("panels:agenda", args=[later.pk])) == agenda_one
+
+
+# Papers, minutes and letters as files ---------------------------------------------------------------------
+
+
+def test_issued_papers_are_built_and_each_reader_downloads_their_own_version(pw, django_capture_on_commit_callbacks):
+    from audit.models import AuditEvent
+    from panels.models import PanelPack
+
+    meeting = schedule(pw)
+    services.agenda_add_all_waiting(actor=pw.officer, scope=scope_of(pw.officer), meeting_id=meeting.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.papers_issue(actor=pw.officer, scope=scope_of(pw.officer), meeting_id=meeting.pk)
+    item = meeting.items.get(position=1)
+    member = pw.members[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.conflict_declare(actor=member, scope=scope_of(member), item_id=item.pk, reason="Family friend")
+    assert set(PanelPack.objects.filter(meeting=meeting).values_list("status", flat=True)) == {"done"}
+    officer = client_for(pw.officer)
+    assert "Download the panel pack" in text(officer.get(reverse("panels:meeting-detail", args=[meeting.pk])))
+    full = officer.get(reverse("panels:pack-download", args=[meeting.pk]))
+    assert full["Content-Type"] == "application/pdf" and full["Cache-Control"] == "no-store"
+    assert b"".join(full.streaming_content).startswith(b"%PDF")
+    page = text(client_for(member).get(reverse("panels:meeting-detail", args=[meeting.pk])))
+    assert "Your copy leaves out the 1 case on which you declared a conflict of interest" in page
+    mine = client_for(member).get(reverse("panels:pack-download", args=[meeting.pk]))
+    assert "your-copy" in mine["Content-Disposition"]
+    downloads = AuditEvent.objects.filter(action="pack_downloaded").values_list("actor_id", flat=True)
+    assert sorted(downloads) == sorted([pw.officer.pk, member.pk])
+
+
+def test_minutes_and_letters_download_as_pdfs_and_are_audited(pw):
+    from audit.models import AuditEvent
+
+    meeting = start_meeting(pw)
+    decision = services.decision_record(
+        actor=pw.officer, scope=scope_of(pw.officer), item_id=item_of(pw, pw.requests[0]).pk, outcome="decline",
+        reasons="The school's notional budget covers this",
+    )  # fmt: skip
+    minutes = client_for(pw.chair).get(reverse("panels:minutes-download", args=[meeting.pk]))
+    assert minutes["Content-Type"] == "application/pdf" and "draft" in minutes["Content-Disposition"]
+    assert minutes.content.startswith(b"%PDF")
+    letter = client_for(pw.sencos[pw.requests[0].school_id]).get(reverse("panels:letter", args=[decision.pk]))
+    assert letter["Content-Type"] == "application/pdf" and letter.content.startswith(b"%PDF")
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"minutes_downloaded", "letter_downloaded"} <= actions
+    # A scheduled meeting has no minutes yet.
+    assert client_for(pw.officer).get(reverse("panels:minutes-download", args=[schedule(pw).pk])).status_code == 404
