@@ -113,6 +113,10 @@ class Pupil(TenantOwned):
     secondary_need = models.ForeignKey(NeedType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     ehcp_issued_on = models.DateField("EHC plan issue date", null=True, blank=True)
     sen_support_since = models.DateField("date added to SEN Support", null=True, blank=True)
+    # When the pupil joined their current school: a new admission, or a move from another school of the
+    # tenant (set by the move). Empty for a pupil at the school since before anyone recorded it. The
+    # notional threshold is pro-rated for a pupil who joins part-way through the financial year.
+    joined_school_on = models.DateField("date the pupil joined the school", null=True, blank=True)
     # Code of Practice 6.43: parents must be formally told that special educational provision is made.
     parents_informed_on = models.DateField("date parents or carers were formally informed", null=True, blank=True)
     parents_informed_how = models.CharField(

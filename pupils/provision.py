@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,17 +13,18 @@ from accounts.scoping import Scope, visible
 from localities.models import LocalAuthority, ProvisionKind, School
 from pupils.costs import (
     CostLine,
+    PartYear,
     PupilCosts,
     TopUpEligibility,
     annual_cost,
     hours_a_year,
-    pro_rated_threshold,
+    part_year,
     scheme_refusals,
     top_up_eligibility,
 )
 
 __all__ = ["annual_cost", "pupil_provision_map", "school_provision_map"]
-from pupils.models import Cycle, CycleStatus, Equipment, GroupIntervention, ProvisionEntry, Pupil, PupilSchoolMove
+from pupils.models import Cycle, CycleStatus, Equipment, GroupIntervention, ProvisionEntry, Pupil
 from send_portal.text import long_date
 
 # Members who share a group's cost: on the register at the group's school (services also drop a pupil
@@ -100,19 +100,15 @@ class PupilProvisionMap:
     eligibility: TopUpEligibility
 
 
-def thresholds_for(pupils: list[Pupil], authority: LocalAuthority) -> dict[int, Decimal]:
-    """Each pupil's notional threshold this financial year, pro-rated when they joined their school
-    (a move in) or left the register part-way through it. One query, for the moves."""
+def part_years_for(pupils: list[Pupil], authority: LocalAuthority) -> dict[int, PartYear | None]:
+    """For each pupil, the part of this financial year they are on roll at their school, when they joined
+    it (a new admission or a move within the tenant) or left the register part-way through; None for a
+    pupil on roll all year. No query: the dates are on the pupil."""
     year_start, year_end = authority.financial_year_containing(timezone.localdate())
-    joined: dict[int, datetime.date] = {}
-    for pupil_id, moved_on in PupilSchoolMove.objects.filter(pupil__in=pupils, moved_on__gte=year_start).values_list(
-        "pupil_id", "moved_on"
-    ):
-        joined[pupil_id] = max(moved_on, joined.get(pupil_id, moved_on))
     return {
-        pupil.pk: pro_rated_threshold(
+        pupil.pk: part_year(
             authority.notional_sen_threshold,
-            joined=joined.get(pupil.pk),
+            joined=pupil.joined_school_on,
             left=pupil.removed_on if not pupil.on_register else None,
             year_start=year_start,
             year_end=year_end,
@@ -126,8 +122,8 @@ def provision_maps(pupils: list[Pupil]) -> list[PupilProvisionMap]:
         return []
     authority = pupils[0].local_authority
     costs = costs_for_pupils(pupils, authority.notional_sen_threshold)
-    for pupil_id, threshold in thresholds_for(pupils, authority).items():
-        costs[pupil_id].threshold = threshold
+    for pupil_id, part in part_years_for(pupils, authority).items():
+        costs[pupil_id].part_year = part
     completed = completed_cycle_counts(pupils)
     return [
         PupilProvisionMap(
@@ -162,6 +158,7 @@ class SchoolProvisionMap:
     school: School
     pupils: list[PupilProvisionMap]
     groups: list[tuple[GroupIntervention, int, Decimal]]  # group, members, annual cost
+    threshold: Decimal | None  # the tenant's yearly notional threshold, against every pupil's yearly cost
 
     @property
     def total(self) -> Decimal:
@@ -179,9 +176,11 @@ class SchoolProvisionMap:
         """Bars for the costliest pupils against the notional threshold, scaled for an SVG 600 wide."""
         rows = sorted(self.pupils, key=lambda row: row.costs.total, reverse=True)[:limit]
         rows = [row for row in rows if row.costs.total > 0]
-        if not rows:
+        if not rows or self.threshold is None:
             return None
-        threshold = rows[0].costs.threshold
+        # One line for the whole school: the yearly threshold, against which the bars' yearly costs are
+        # flagged (a part-year pupil's pro-rated threshold is on their own record, not one pupil's line here).
+        threshold = self.threshold
         scale_max = max(rows[0].costs.total, threshold) * Decimal("1.05")
         plot = 380  # pixels of bar area after the 200-pixel label column
 
@@ -235,4 +234,6 @@ def school_provision_map(*, scope: Scope, school: School) -> SchoolProvisionMap:
         school=school,
         pupils=provision_maps(pupils),
         groups=[(g, g.member_count, annual_cost(g)) for g in groups],
+        # The pupils came with their tenant; without pupils there is no chart to draw the line on.
+        threshold=pupils[0].local_authority.notional_sen_threshold if pupils else None,
     )

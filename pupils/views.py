@@ -119,6 +119,7 @@ def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "secondary_need": codes.get(pupil.secondary_need_id or 0, ""),
         "ehcp_issued_on": pupil.ehcp_issued_on,
         "sen_support_since": pupil.sen_support_since,
+        "joined_school_on": pupil.joined_school_on,
     }
     form = PupilForm(
         _bound(request),

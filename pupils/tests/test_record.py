@@ -222,7 +222,97 @@ def test_the_threshold_is_pro_rated_for_a_pupil_who_moved_in_part_way_through_th
     )
     pupil_move(actor=senco_2, scope=scope_of(senco_2), pupil_id=tenant.pupil_2.pk, to_school_id=tenant.school_1.pk,
                moved_on=moved_on, reason="Family moved")  # fmt: skip
+    tenant.pupil_2.refresh_from_db()
+    assert tenant.pupil_2.joined_school_on == moved_on  # the move records when they joined the new school
     page = detail(client_for(tenant.users["senco"]), tenant.pupil_2)
     days = (year_end - moved_on).days + 1
     expected = (Decimal("6000") * days / ((year_end - year_start).days + 1)).quantize(Decimal("0.01"))
-    assert f"(threshold £{expected:,.2f})" in page
+    if moved_on == year_start:
+        assert 'data-testid="part-year"' not in page  # on roll all year: nothing to pro-rate
+    else:
+        assert f"the threshold for that part of the year is £{expected:,.2f}" in page
+    assert "(threshold £6,000.00 a year)" in page  # the yearly figure, against the yearly cost
+
+
+def _senco_of(tenant, school):
+    return __import__("tests.factories", fromlist=["make_user"]).make_user(tenant.authority, "senco", school=school)
+
+
+def test_a_pupil_who_moved_in_today_is_flagged_on_yearly_figures_not_a_part_year_threshold(tenant):
+    """The reproduced case: £3,000 a year of provision and 2 completed cycles, moved in today. Against the
+    threshold pro-rated to the rest of the year the yearly cost looks above it; like with like, it is not."""
+    from pupils.services import pupil_move
+
+    senco_2 = _senco_of(tenant, tenant.school_2)
+    completed_cycles(senco_2, tenant.pupil_2, 2, provision_cost="3000.00")
+    pupil_move(actor=senco_2, scope=scope_of(senco_2), pupil_id=tenant.pupil_2.pk, to_school_id=tenant.school_1.pk,
+               moved_on=TODAY, reason="Family moved")  # fmt: skip
+    client = client_for(tenant.users["senco"])
+    page = detail(client, tenant.pupil_2)
+    assert 'data-testid="top-up-flag"' not in page
+    assert "Not yet eligible" in page
+    assert "£3,000.00 a year, within the £6,000.00 a year" in page
+    school_map = client.get(reverse("pupils:school-provision-map", args=[tenant.school_1.pk])).content.decode()
+    assert '<strong class="govuk-tag govuk-tag--orange">Eligible</strong>' not in school_map
+    home = client.get(reverse("home")).content.decode()
+    assert "Eligible for a top-up request (0)" in home
+
+
+def test_a_pupil_above_the_yearly_threshold_is_flagged_and_the_part_year_is_explained(tenant):
+    from pupils.provision import pupil_provision_map
+
+    senco = tenant.users["senco"]
+    completed_cycles(senco, tenant.pupil_1, 2, provision_cost="6600.00")
+    year_start, year_end = tenant.authority.financial_year_containing(TODAY)
+    joined = max(year_start + datetime.timedelta(days=1), TODAY - datetime.timedelta(days=30))
+    tenant.pupil_1.joined_school_on = joined
+    tenant.pupil_1.save()
+    provision_map = pupil_provision_map(pupil=tenant.pupil_1)
+    part = provision_map.costs.part_year
+    assert part is not None and part.on_roll_from == joined and part.on_roll_to == year_end
+    assert provision_map.eligibility.eligible
+    days_in_year = (year_end - year_start).days + 1
+    share = (Decimal("6600") * part.days / days_in_year).quantize(Decimal("0.01"))
+    assert provision_map.costs.part_year_cost == share
+    page = detail(client_for(senco), tenant.pupil_1)
+    assert 'data-testid="top-up-flag"' in page
+    assert f"provision costs £{share:,.2f} over those days" in page
+
+
+def test_a_newly_admitted_pupil_has_their_joining_date_recorded_and_checked(tenant):
+    from pupils.models import Pupil
+
+    client = client_for(tenant.users["senco"])
+    year_start, _year_end = tenant.authority.financial_year_containing(TODAY)
+    data = {"school": tenant.school_1.pk, "upn": __import__("tests.factories", fromlist=["x"]).make_upn(
+        tenant.school_1), "first_name": "Ada", "last_name": "New", "date_of_birth_0": "1", "date_of_birth_1": "2",
+        "date_of_birth_2": "2016", "nc_year": "4", "sen_status": "K", "primary_need": "SLCN"}  # fmt: skip
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    bad = {**data, "joined_school_on_0": tomorrow.day, "joined_school_on_1": tomorrow.month,
+           "joined_school_on_2": tomorrow.year}  # fmt: skip
+    page = client.post(reverse("pupils:add"), bad).content.decode()
+    assert 'href="#id_joined_school_on_0">Date the pupil joined the school cannot be in the future' in page
+    assert not Pupil.objects.filter(last_name="New").exists()
+    good = {
+        **data,
+        "joined_school_on_0": TODAY.day,
+        "joined_school_on_1": TODAY.month,
+        "joined_school_on_2": TODAY.year,
+    }
+    client.post(reverse("pupils:add"), good)
+    pupil = Pupil.objects.get(last_name="New")
+    assert pupil.joined_school_on == TODAY
+    page = detail(client, pupil)
+    if year_start != TODAY:
+        assert 'data-testid="part-year"' in page and f"On roll from {TODAY.day} {TODAY:%B %Y}" in page
+
+
+def test_the_school_chart_draws_the_yearly_threshold_whoever_costs_most(tenant):
+    senco = tenant.users["senco"]
+    completed_cycles(senco, tenant.pupil_1, 0, provision_cost="7500.00")
+    year_start, _ = tenant.authority.financial_year_containing(TODAY)
+    tenant.pupil_1.joined_school_on = max(year_start + datetime.timedelta(days=1), TODAY)
+    tenant.pupil_1.save()  # the costliest pupil joined part-way through the year
+    page = client_for(senco).get(reverse("pupils:school-provision-map", args=[tenant.school_1.pk])).content.decode()
+    chart = page[page.index("<svg") : page.index("</svg>")]
+    assert "Threshold £6,000.00" in chart
