@@ -31,11 +31,13 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     pupil = record_selectors.pupil_for_record(pupil=access_pupil(scope, pk))
     services.pupil_record_viewed(actor=request.user, pupil=pupil)
+    timeline = paginate(request, record_selectors.pupil_timeline(pupil=pupil), per_page=20)
     context = {
         "pupil": pupil,
         "record": record_selectors.pupil_record(pupil=pupil),
         "provision_map": provision.pupil_provision_map(pupil=pupil),
-        "timeline": paginate(request, record_selectors.pupil_timeline(pupil=pupil), per_page=20),
+        "timeline": timeline,
+        "timeline_entries": record_selectors.pupil_timeline_entries(pupil=pupil, events=timeline.object_list),
         "can_edit": pupil.school_id in scope.school_ids,
         "funding_requests": record_selectors.pupil_funding_requests(scope=scope, pupil=pupil),
     }

@@ -412,6 +412,7 @@ def pupil_move(
             raise ValidationError(errors)
         assert to_school is not None
         from_school_id = pupil.school_id
+        joined_before = pupil.joined_school_on.isoformat() if pupil.joined_school_on else None
         move = PupilSchoolMove.objects.create(
             local_authority_id=pupil.local_authority_id,
             pupil=pupil,
@@ -431,7 +432,11 @@ def pupil_move(
             action="pupil_moved",
             obj=pupil,
             summary=f"Moved from school {from_school_id} to school {to_school.pk} on {moved_on.isoformat()}",
-            changes={"school": [from_school_id, to_school.pk], "moved_on": [None, moved_on.isoformat()]},
+            changes={
+                "school": [from_school_id, to_school.pk],
+                "moved_on": [None, moved_on.isoformat()],
+                "joined_school_on": [joined_before, moved_on.isoformat()],
+            },
         )
     return move
 
