@@ -171,6 +171,18 @@ class Pupil(TenantOwned):
             models.Index(fields=["school", "on_register", "primary_need"], name="pupil_school_register_nd_idx"),
             models.Index(fields=["school", "on_register", "next_review_on"], name="pupil_school_register_rv_idx"),
             models.Index(fields=["local_authority", "on_register", "next_review_on"], name="pupil_la_register_rv_idx"),
+            # The register's "parents not yet formally informed" filter (and the SENCO dashboard's list),
+            # in name order: small partial indexes, as most pupils' parents have been informed.
+            models.Index(
+                fields=["school", "last_name", "first_name"],
+                condition=Q(on_register=True, parents_informed_on__isnull=True),
+                name="pupil_school_not_informed_idx",
+            ),
+            models.Index(
+                fields=["local_authority", "last_name", "first_name"],
+                condition=Q(on_register=True, parents_informed_on__isnull=True),
+                name="pupil_la_not_informed_idx",
+            ),
         ]
         permissions = [("refer_pupil", "Can refer a pupil to a specialist")]
 

@@ -47,6 +47,8 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
         "needs": selectors.need_types_active(),
         "schools": selectors.register_school_choices(scope=scope),
         "reviews": selectors.REVIEW_FILTERS,
+        "parents_filters": selectors.PARENTS_FILTERS,
+        "top_up_filters": selectors.TOP_UP_FILTERS,
         "sorts": selectors.SORT_LABELS,
         "today": today,
         "review_due_by": today + datetime.timedelta(days=selectors.REVIEW_DUE_DAYS),
