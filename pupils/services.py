@@ -128,7 +128,14 @@ def _check_pupil_details(
         if exclude_pupil_id is not None:
             existing = existing.exclude(pk=exclude_pupil_id)
         duplicate = existing.select_related("school").first()
-        if duplicate is not None:
+        if duplicate is not None and not duplicate.on_register:
+            # Still the same child (one UPN for life): their record is kept, so it is returned, not re-added.
+            errors["upn"] = (
+                f"A pupil with this UPN was removed from the register at {duplicate.school.name} on "
+                f"{long_date(duplicate.removed_on)}. Return them to the register from their record instead "
+                "of adding them again"
+            )
+        elif duplicate is not None:
             errors["upn"] = f"A pupil with this UPN is already on the register at {duplicate.school.name}"
     return upn, errors
 
