@@ -396,3 +396,37 @@ def test_the_pupils_next_review_date_follows_the_open_cycle(tenant):
     review(tenant, next_cycle, decision=ReviewDecision.STEP_DOWN, progress={carried.pk: (OutcomeProgress.ACHIEVED, "")})
     pupil.refresh_from_db()
     assert pupil.next_review_on is None
+
+
+def test_escalating_at_a_review_points_the_senco_to_a_funding_request_for_the_pupil(tenant):
+    cycle = start(tenant)
+    outcome = add_outcome(tenant, cycle)
+    client = client_for(tenant.users["senco"])
+    url = reverse("pupils:cycle-review", args=[tenant.pupil_1.pk, cycle.pk])
+    data = review_data([outcome], decision="escalate", next_review_on=today() + datetime.timedelta(days=42))
+    response = client.post(url, data, follow=True)
+    new = Cycle.objects.get(pupil=tenant.pupil_1, number=2)
+    assert response.redirect_chain[-1][0] == reverse("pupils:cycle-detail", args=[tenant.pupil_1.pk, new.pk])
+    page = response.content.decode()
+    assert "Cycle 1 reviewed and escalated to a funding request. Cycle 2 has started" in page
+    link = f'href="{reverse("funding:request-add")}?pupil={tenant.pupil_1.pk}"'
+    assert link in page and 'data-testid="escalated"' in page
+    reviewed = reverse("pupils:cycle-detail", args=[tenant.pupil_1.pk, cycle.pk])
+    assert link in client.get(reviewed).content.decode()
+    # The link opens the funding request form with the pupil chosen.
+    form = client.get(f"{reverse('funding:request-add')}?pupil={tenant.pupil_1.pk}").content.decode()
+    assert f'value="{tenant.pupil_1.pk}" selected' in form
+    # Readers see the decision but are not offered to ask for funding.
+    assert link not in client_for(tenant.users["area_lead"]).get(reviewed).content.decode()
+
+
+def test_other_decisions_do_not_offer_a_funding_request(tenant):
+    cycle = start(tenant)
+    outcome = add_outcome(tenant, cycle)
+    review(tenant, cycle, decision=ReviewDecision.CONTINUE, progress={outcome.pk: ("partly", "")},
+           next_review_on=today() + datetime.timedelta(days=42))  # fmt: skip
+    client = client_for(tenant.users["senco"])
+    for number in (1, 2):
+        page = client.get(reverse("pupils:cycle-detail", args=[tenant.pupil_1.pk, Cycle.objects.get(
+            pupil=tenant.pupil_1, number=number).pk])).content.decode()  # fmt: skip
+        assert 'data-testid="escalated"' not in page
