@@ -155,6 +155,34 @@ def group_add(request: HttpRequest, school_pk: int) -> HttpResponse:
     return render(request, "govuk/form_page.html", context)
 
 
+@tenant_member(Role.SENCO)
+@require_http_methods(["GET", "POST"])
+def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    group = access(GroupIntervention, scope, pk, for_edit=True)
+    initial = {name: getattr(group, name) for name in record_services.GROUP_FIELDS}
+    form = GroupInterventionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_services.group_intervention_update(
+                actor=request.user, scope=scope, group_id=group.pk, **form.cleaned_data
+            )
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, "Group intervention changed")
+            return redirect("pupils:group-detail", group.pk)
+    context = {
+        "form": form,
+        "page_title": "Change the group intervention",
+        "caption": group.name,
+        "intro": "Its cost is shared equally among the pupils taking part, so changing it changes each one's share.",
+        "button_label": "Save changes",
+        "back_url": reverse("pupils:group-detail", args=[group.pk]),
+    }
+    return render(request, "govuk/form_page.html", context)
+
+
 @tenant_member(*SCHOOL_CASEWORK_READERS)
 @require_http_methods(["GET", "POST"])
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
