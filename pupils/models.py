@@ -169,6 +169,9 @@ class Pupil(TenantOwned):
             models.Index(fields=["school", "on_register", "nc_year"], name="pupil_school_register_year_idx"),
             models.Index(fields=["school", "on_register", "sen_status"], name="pupil_school_register_st_idx"),
             models.Index(fields=["school", "on_register", "primary_need"], name="pupil_school_register_nd_idx"),
+            # The register's need filter matches the secondary need too (an OR of the two indexes).
+            models.Index(fields=["school", "on_register", "secondary_need"], name="pupil_school_register_nd2_idx"),
+            models.Index(fields=["local_authority", "secondary_need"], name="pupil_la_need2_idx"),
             models.Index(fields=["school", "on_register", "next_review_on"], name="pupil_school_register_rv_idx"),
             models.Index(fields=["local_authority", "on_register", "next_review_on"], name="pupil_la_register_rv_idx"),
             # The register's "parents not yet formally informed" filter (and the SENCO dashboard's list),

