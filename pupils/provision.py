@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -55,16 +56,21 @@ def _group_line(group: GroupIntervention, members: int) -> CostLine:
     )
 
 
-def costs_for_pupils(pupils: list[Pupil], threshold: Decimal) -> dict[int, PupilCosts]:
+def costs_for_pupils(
+    pupils: list[Pupil], threshold: Decimal, ids_query: QuerySet[Any, Any] | None = None
+) -> dict[int, PupilCosts]:
     """Annual cost of the provision in place for each pupil: their open cycle's provision and equipment,
-    and their share of running group interventions. Four queries, whatever the number of pupils."""
-    ids = [pupil.pk for pupil in pupils]
-    result = {pupil_id: PupilCosts(threshold=threshold) for pupil_id in ids}
+    and their share of running group interventions. Four queries, whatever the number of pupils.
+    `ids_query` selects the same pupils' ids in SQL (a subquery instead of a long list of ids)."""
+    result = {pupil.pk: PupilCosts(threshold=threshold) for pupil in pupils}
+    ids: Any = ids_query if ids_query is not None else list(result)
     open_cycle = Q(cycle__pupil_id__in=ids, cycle__status=CycleStatus.OPEN)
-    for entry in ProvisionEntry.objects.filter(open_cycle).select_related("cycle"):
-        result[entry.cycle.pupil_id].lines.append(_provision_line(entry))
-    for item in Equipment.objects.filter(open_cycle).select_related("cycle"):
-        result[item.cycle.pupil_id].lines.append(
+    # The pupil's id comes with each row (not its cycle as a second object: the register's top-up filter
+    # runs this over thousands of pupils).
+    for entry in ProvisionEntry.objects.filter(open_cycle).annotate(pupil_ref=F("cycle__pupil_id")):
+        result[entry.pupil_ref].lines.append(_provision_line(entry))
+    for item in Equipment.objects.filter(open_cycle).annotate(pupil_ref=F("cycle__pupil_id")):
+        result[item.pupil_ref].lines.append(
             CostLine("equipment", item.description, f"bought {long_date(item.bought_on)}", item.cost)
         )
     memberships = defaultdict(list)
@@ -80,9 +86,9 @@ def costs_for_pupils(pupils: list[Pupil], threshold: Decimal) -> dict[int, Pupil
     return result
 
 
-def completed_cycle_counts(pupils: list[Pupil]) -> dict[int, int]:
+def completed_cycle_counts(pupils: list[Pupil], ids_query: QuerySet[Any, Any] | None = None) -> dict[int, int]:
     rows = (
-        Cycle.objects.filter(pupil__in=pupils, status=CycleStatus.REVIEWED)
+        Cycle.objects.filter(pupil_id__in=ids_query if ids_query is not None else pupils, status=CycleStatus.REVIEWED)
         .values("pupil_id")
         .annotate(n=Count("pk"))
         .values_list("pupil_id", "n")
@@ -117,14 +123,18 @@ def part_years_for(pupils: list[Pupil], authority: LocalAuthority) -> dict[int, 
     }
 
 
-def provision_maps(pupils: list[Pupil]) -> list[PupilProvisionMap]:
+def provision_maps(
+    pupils: list[Pupil], authority: LocalAuthority | None = None, ids_query: QuerySet[Any, Any] | None = None
+) -> list[PupilProvisionMap]:
+    """Each pupil's costed provision and top-up eligibility (pupils of one tenant: `authority`, or the
+    first pupil's; `ids_query`, if given, selects the same pupils' ids in SQL)."""
     if not pupils:
         return []
-    authority = pupils[0].local_authority
-    costs = costs_for_pupils(pupils, authority.notional_sen_threshold)
+    authority = authority or pupils[0].local_authority
+    costs = costs_for_pupils(pupils, authority.notional_sen_threshold, ids_query)
     for pupil_id, part in part_years_for(pupils, authority).items():
         costs[pupil_id].part_year = part
-    completed = completed_cycle_counts(pupils)
+    completed = completed_cycle_counts(pupils, ids_query)
     return [
         PupilProvisionMap(
             pupil=pupil,
@@ -171,8 +181,10 @@ def pupils_flagged_for_top_up(*, pupils: QuerySet[Pupil], authority: LocalAuthor
             .values("n")
         )
         candidates = candidates.annotate(completed=Subquery(completed)).filter(completed__gte=needed)
-    rows = list(candidates.select_related("local_authority", "school").order_by("last_name", "first_name", "pk"))
-    return [row.pupil for row in provision_maps(rows) if row.eligibility.eligible]
+    # Only the school comes with each pupil (its name and kind are in the scheme's rules).
+    rows = list(candidates.select_related(None).select_related("school").order_by("last_name", "first_name", "pk"))
+    ids_query = candidates.order_by().values("pk")
+    return [row.pupil for row in provision_maps(rows, authority, ids_query) if row.eligibility.eligible]
 
 
 @dataclass(frozen=True)
