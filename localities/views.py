@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
-from accounts.scoping import access_locality, access_school
+from accounts.scoping import access, access_locality, access_school
 from localities import selectors, services, training
 from localities.forms import MONTHS, SchemeSettingsForm, StaffTrainingForm
+from localities.models import StaffTraining
 from send_portal.forms import show_service_errors
 from send_portal.pagination import paginate
 from send_portal.policy import tenant_member
@@ -64,6 +65,52 @@ def training_add(request: HttpRequest, pk: int) -> HttpResponse:
         "back_url": reverse("localities:school-detail", args=[school.pk]),
     }
     return render(request, "govuk/form_page.html", context)
+
+
+def _training_record(request: HttpRequest, school_pk: int, pk: int) -> StaffTraining:
+    """A training record of this school that this user may change: 404 otherwise (missing, another
+    school's, or the SENCO's own school's record under another school's URL)."""
+    record = access(StaffTraining, request.scope, pk, for_edit=True)  # type: ignore[attr-defined]
+    if record.school_id != school_pk:
+        raise Http404
+    return record
+
+
+@tenant_member(Role.SENCO)
+@require_http_methods(["GET", "POST"])
+def training_edit(request: HttpRequest, pk: int, training_pk: int) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    record = _training_record(request, pk, training_pk)
+    initial = {name: getattr(record, name) for name in ("staff_name", "course", "completed_on", "send_area")}
+    form = StaffTrainingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            training.staff_training_update(actor=request.user, scope=scope, training_id=record.pk, **form.cleaned_data)
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, "Training record corrected")
+            return redirect("localities:school-detail", pk)
+    context = {
+        "form": form,
+        "page_title": "Correct a staff training record",
+        "caption": record.school.name,
+        "button_label": "Save changes",
+        "back_url": reverse("localities:school-detail", args=[pk]),
+    }
+    return render(request, "govuk/form_page.html", context)
+
+
+@tenant_member(Role.SENCO)
+@require_http_methods(["GET", "POST"])
+def training_remove(request: HttpRequest, pk: int, training_pk: int) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    record = _training_record(request, pk, training_pk)
+    if request.method == "POST":
+        training.staff_training_remove(actor=request.user, scope=scope, training_id=record.pk)
+        messages.success(request, "Training record removed")
+        return redirect("localities:school-detail", pk)
+    return render(request, "localities/training_remove.html", {"record": record, "school": record.school})
 
 
 @tenant_member(Role.AREA_SEND_LEAD, Role.LA_OFFICER, Role.FINANCE_OFFICER)

@@ -47,8 +47,9 @@ class PupilRegisterRowSerializer(PupilOutputSerializer):
 
 @tenant_member(*PUPIL_READERS)
 class PupilListApi(ListAPIView):
-    """The SEN register, with the list page's filters: status, year, need, school, review (due or
-    overdue), removed=1 and sort (name, year, school, review)."""
+    """The SEN register, with the list page's filters: status, year, need (primary or secondary), school,
+    review (due or overdue), parents (not_informed), top_up (eligible), removed=1 and sort (name, year,
+    school, review)."""
 
     permission_classes = [IsAuthenticated, HasTenantScope]
     serializer_class = PupilRegisterRowSerializer

@@ -53,10 +53,33 @@ class CostLine:
     cost: Decimal
 
 
+@dataclass(frozen=True)
+class PartYear:
+    """A pupil on roll at their school for only part of the financial year (they joined or left part-way
+    through it): the days they are on roll, and the notional threshold pro-rated to those days."""
+
+    on_roll_from: datetime.date
+    on_roll_to: datetime.date
+    days: int
+    days_in_year: int
+    threshold: Decimal
+
+    def share_of(self, annual: Decimal) -> Decimal:
+        """A yearly amount pro-rated to the days on roll, to the penny."""
+        return to_pennies(annual * self.days / self.days_in_year)
+
+
 @dataclass
 class PupilCosts:
+    """The yearly cost of a pupil's provision against the tenant's yearly notional threshold.
+
+    `threshold` is always the yearly figure (£6,000 by default), because every cost line is a yearly
+    figure too. For a pupil on roll for part of the year, `part_year` holds the threshold pro-rated to
+    their days on roll, and `part_year_cost` the provision pro-rated to the same days."""
+
     lines: list[CostLine] = field(default_factory=list)
     threshold: Decimal = Decimal("6000.00")
+    part_year: PartYear | None = None
 
     @property
     def total(self) -> Decimal:
@@ -69,6 +92,16 @@ class PupilCosts:
     @property
     def above_threshold(self) -> Decimal:
         return max(self.total - self.threshold, Decimal("0.00"))
+
+    @property
+    def part_year_cost(self) -> Decimal | None:
+        return self.part_year.share_of(self.total) if self.part_year else None
+
+    @property
+    def part_year_within_notional_budget(self) -> Decimal | None:
+        if self.part_year is None:
+            return None
+        return min(self.part_year.share_of(self.total), self.part_year.threshold)
 
 
 @dataclass(frozen=True)
@@ -88,17 +121,30 @@ def top_up_eligibility(
     """Whether a pupil may be put forward for top-up, and why, in words a parent could follow.
     `scheme_refusals` are the tenant's own rules that rule the pupil out (see scheme_refusals())."""
     reasons = []
+    # Like with like: the provision's cost is a yearly figure, so it is compared with the yearly threshold.
+    # For a pupil on roll for part of the year both sides shrink by the same days (the school meets the
+    # pro-rated threshold, and the provision runs for those days only), so pro-rating both would give the
+    # same answer; comparing a yearly cost with a pro-rated threshold would flag a pupil who joined in
+    # March for almost any provision. The pro-rated figures are explained separately.
     cost_ok = costs.total > costs.threshold
     cycles_ok = completed_cycles >= cycles_needed
     if cost_ok:
         reasons.append(
             f"Provision in place costs £{costs.total:,.2f} a year, £{costs.above_threshold:,.2f} more than "
-            f"the £{costs.threshold:,.2f} the school meets from its notional SEN budget."
+            f"the £{costs.threshold:,.2f} a year the school meets from its notional SEN budget."
         )
     else:
         reasons.append(
-            f"Provision in place costs £{costs.total:,.2f} a year, within the £{costs.threshold:,.2f} the school "
-            "meets from its notional SEN budget."
+            f"Provision in place costs £{costs.total:,.2f} a year, within the £{costs.threshold:,.2f} a year the "
+            "school meets from its notional SEN budget."
+        )
+    if costs.part_year is not None:
+        part = costs.part_year
+        reasons.append(
+            f"The pupil is on roll for {part.days} of the {part.days_in_year} days of this financial year "
+            f"({long_date(part.on_roll_from)} to {long_date(part.on_roll_to)}), so the school meets "
+            f"£{part.threshold:,.2f} for that part of the year, and the provision costs "
+            f"£{part.share_of(costs.total):,.2f} over those days."
         )
     cycle_word = "cycle" if cycles_needed == 1 else "cycles"
     done_word = "cycle has" if completed_cycles == 1 else "cycles have"
@@ -139,6 +185,31 @@ def scheme_refusals(
             f"{long_date(ehcp_issued_before_excluded)}: the scheme does not fund plans issued before then."
         )
     return refusals
+
+
+def part_year(
+    threshold: Decimal,
+    *,
+    joined: datetime.date | None,
+    left: datetime.date | None,
+    year_start: datetime.date,
+    year_end: datetime.date,
+) -> PartYear | None:
+    """The part of the financial year a pupil who joined (or left) part-way through it is on roll, with
+    the threshold pro-rated to it; None for a pupil on roll all year."""
+    on_roll_from = max(joined or year_start, year_start)
+    on_roll_to = min(left or year_end, year_end)
+    if on_roll_from == year_start and on_roll_to == year_end:
+        return None
+    days_in_year = (year_end - year_start).days + 1
+    days = max((on_roll_to - on_roll_from).days + 1, 0)
+    return PartYear(
+        on_roll_from=on_roll_from,
+        on_roll_to=on_roll_to,
+        days=days,
+        days_in_year=days_in_year,
+        threshold=to_pennies(threshold * days / days_in_year),
+    )
 
 
 def pro_rated_threshold(

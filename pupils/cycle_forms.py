@@ -96,7 +96,7 @@ class EvidenceForm(RulesForm):
     standardised_score = WholeNumberField(
         label="Standardised score",
         example="85",
-        help_text="Only for a standardised test score or CATs scores: from 40 to 160",
+        help_text="Needed for a standardised test score or CATs scores, and only for them: from 40 to 160",
     )
     source = forms.CharField(
         label="Who gave it",

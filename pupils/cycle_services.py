@@ -38,6 +38,7 @@ from send_portal.text import long_date
 
 PENNY = Decimal("0.01")
 SCORED_KINDS = frozenset({EvidenceKind.STANDARDISED, EvidenceKind.CATS})
+SCORED_WORDS = {EvidenceKind.STANDARDISED: "a standardised test score", EvidenceKind.CATS: "CATs scores"}
 SCORE_MIN, SCORE_MAX = 40, 160
 
 
@@ -153,7 +154,12 @@ def evidence_errors(values: Mapping[str, Any]) -> dict[str, str]:
     _text(errors, values, "summary", missing="Enter a summary of the evidence", label="Summary", limit=5000)
     known_kind = kind in EvidenceKind.values
     score = values.get("standardised_score")
-    if known_kind and score is not None:
+    if known_kind and "standardised_score" in values and score is None and kind in SCORED_KINDS:
+        # The score is the evidence: a standardised test or CATs entry without it tells a panel nothing.
+        errors["standardised_score"] = (
+            f"Enter the standardised score, from {SCORE_MIN} to {SCORE_MAX}: it is needed for {SCORED_WORDS[kind]}"
+        )
+    elif known_kind and score is not None:
         if kind not in SCORED_KINDS:
             errors["standardised_score"] = (
                 "Only enter a standardised score for a standardised test score or CATs scores"

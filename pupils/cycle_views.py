@@ -126,6 +126,14 @@ def cycle_detail(request: HttpRequest, pupil_pk: int, cycle_pk: int) -> HttpResp
     next_cycle = None
     if cycle.decision in CONTINUING_DECISIONS:
         next_cycle = visible(Cycle, scope).filter(pupil_id=cycle.pupil_id, number=cycle.number + 1).first()
+    # A review that escalated to a funding request: its cycle, and the cycle it opened, point to the request.
+    escalated = cycle if cycle.decision == ReviewDecision.ESCALATE else None
+    if escalated is None and is_open and cycle.number > 1:
+        escalated = (
+            visible(Cycle, scope)
+            .filter(pupil_id=cycle.pupil_id, number=cycle.number - 1, decision=ReviewDecision.ESCALATE)
+            .first()
+        )
     context = {
         "cycle": cycle,
         "pupil": cycle.pupil,
@@ -139,6 +147,11 @@ def cycle_detail(request: HttpRequest, pupil_pk: int, cycle_pk: int) -> HttpResp
         "equipment_total": to_pennies(sum((item.cost for item in equipment), Decimal("0"))),
         "review_due": is_open and cycle.review_on <= today,
         "next_cycle": next_cycle,
+        "escalated": escalated,
+        # Funding requests are drafted by the SENCOs of the pupil's school, for pupils on the register.
+        "may_request_funding": cycle.pupil.on_register
+        and scope.has_role(Role.SENCO)
+        and cycle.pupil.school_id in scope.school_ids,
         "today": today,
     }
     return render(request, "pupils/cycle_detail.html", context)
@@ -234,10 +247,11 @@ def cycle_review(request: HttpRequest, pupil_pk: int, cycle_pk: int) -> HttpResp
 
 def _after_review(request: HttpRequest, cycle: Cycle, decision: str, next_cycle: Cycle | None) -> HttpResponse:
     if next_cycle is not None:
+        escalated = " and escalated to a funding request" if decision == ReviewDecision.ESCALATE else ""
         messages.success(
             request,
-            f"Cycle {cycle.number} reviewed. Cycle {next_cycle.number} has started, with the outcomes not yet "
-            "achieved and the provision carried forward",
+            f"Cycle {cycle.number} reviewed{escalated}. Cycle {next_cycle.number} has started, with the outcomes "
+            "not yet achieved and the provision carried forward",
         )
         return redirect("pupils:cycle-detail", pupil_pk=cycle.pupil_id, cycle_pk=next_cycle.pk)
     if decision == ReviewDecision.REMOVE:

@@ -59,6 +59,19 @@ def cycle_start(
             errors["__all__"] = "This pupil is no longer on the SEN register"
         if Cycle.objects.filter(pupil=pupil, status=CycleStatus.OPEN).exists():
             errors["__all__"] = "This pupil already has an open cycle: review it before starting another"
+        # Cycles follow one another: a new one starts on or after the review that closed the last one
+        # (the next cycle a review opens starts on the review's date), and never before the child was born.
+        previous = (
+            Cycle.objects.filter(pupil=pupil, reviewed_on__isnull=False).order_by("-reviewed_on", "-number").first()
+        )
+        if "started_on" not in errors:
+            if started_on <= pupil.date_of_birth:
+                errors["started_on"] = "Start date must be after the pupil's date of birth"
+            elif previous is not None and previous.reviewed_on and started_on < previous.reviewed_on:
+                errors["started_on"] = (
+                    f"Start date must be on or after the review of cycle {previous.number}, "
+                    f"{long_date(previous.reviewed_on)}"
+                )
         if errors:
             raise ValidationError(errors)
         number = (Cycle.objects.filter(pupil=pupil).aggregate(n=Max("number"))["n"] or 0) + 1

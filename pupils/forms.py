@@ -101,6 +101,15 @@ class PupilForm(GovukForm):
     sen_support_since = _date_field(
         "Date added to SEN Support", required=False, help_text="If you know it. For example, 5 9 2024"
     )
+    joined_school_on = _date_field(
+        "Date the pupil joined the school",
+        required=False,
+        help_text=(
+            "For a pupil who joined part-way through the year: the notional SEN threshold is shared by the days "
+            "they are at the school. Leave it blank if they were at the school before this financial year "
+            "began. For example, 6 1 2026"
+        ),
+    )
 
     def __init__(
         self,
@@ -155,6 +164,7 @@ class PupilForm(GovukForm):
             "secondary_need_code": data["secondary_need"],
             "ehcp_issued_on": data["ehcp_issued_on"],
             "sen_support_since": data["sen_support_since"],
+            "joined_school_on": data["joined_school_on"],
         }
         if "school" in self.fields:
             kwargs["school_id"] = data["school"]

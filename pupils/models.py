@@ -113,6 +113,10 @@ class Pupil(TenantOwned):
     secondary_need = models.ForeignKey(NeedType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     ehcp_issued_on = models.DateField("EHC plan issue date", null=True, blank=True)
     sen_support_since = models.DateField("date added to SEN Support", null=True, blank=True)
+    # When the pupil joined their current school: a new admission, or a move from another school of the
+    # tenant (set by the move). Empty for a pupil at the school since before anyone recorded it. The
+    # notional threshold is pro-rated for a pupil who joins part-way through the financial year.
+    joined_school_on = models.DateField("date the pupil joined the school", null=True, blank=True)
     # Code of Practice 6.43: parents must be formally told that special educational provision is made.
     parents_informed_on = models.DateField("date parents or carers were formally informed", null=True, blank=True)
     parents_informed_how = models.CharField(
@@ -165,8 +169,23 @@ class Pupil(TenantOwned):
             models.Index(fields=["school", "on_register", "nc_year"], name="pupil_school_register_year_idx"),
             models.Index(fields=["school", "on_register", "sen_status"], name="pupil_school_register_st_idx"),
             models.Index(fields=["school", "on_register", "primary_need"], name="pupil_school_register_nd_idx"),
+            # The register's need filter matches the secondary need too (an OR of the two indexes).
+            models.Index(fields=["school", "on_register", "secondary_need"], name="pupil_school_register_nd2_idx"),
+            models.Index(fields=["local_authority", "secondary_need"], name="pupil_la_need2_idx"),
             models.Index(fields=["school", "on_register", "next_review_on"], name="pupil_school_register_rv_idx"),
             models.Index(fields=["local_authority", "on_register", "next_review_on"], name="pupil_la_register_rv_idx"),
+            # The register's "parents not yet formally informed" filter (and the SENCO dashboard's list),
+            # in name order: small partial indexes, as most pupils' parents have been informed.
+            models.Index(
+                fields=["school", "last_name", "first_name"],
+                condition=Q(on_register=True, parents_informed_on__isnull=True),
+                name="pupil_school_not_informed_idx",
+            ),
+            models.Index(
+                fields=["local_authority", "last_name", "first_name"],
+                condition=Q(on_register=True, parents_informed_on__isnull=True),
+                name="pupil_la_not_informed_idx",
+            ),
         ]
         permissions = [("refer_pupil", "Can refer a pupil to a specialist")]
 

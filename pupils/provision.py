@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.scoping import Scope, visible
 from localities.models import LocalAuthority, ProvisionKind, School
 from pupils.costs import (
     CostLine,
+    PartYear,
     PupilCosts,
     TopUpEligibility,
     annual_cost,
     hours_a_year,
-    pro_rated_threshold,
+    part_year,
     scheme_refusals,
     top_up_eligibility,
 )
 
 __all__ = ["annual_cost", "pupil_provision_map", "school_provision_map"]
-from pupils.models import Cycle, CycleStatus, Equipment, GroupIntervention, ProvisionEntry, Pupil, PupilSchoolMove
+from pupils.models import Cycle, CycleStatus, Equipment, GroupIntervention, ProvisionEntry, Pupil
 from send_portal.text import long_date
 
 # Members who share a group's cost: on the register at the group's school (services also drop a pupil
@@ -55,16 +56,21 @@ def _group_line(group: GroupIntervention, members: int) -> CostLine:
     )
 
 
-def costs_for_pupils(pupils: list[Pupil], threshold: Decimal) -> dict[int, PupilCosts]:
+def costs_for_pupils(
+    pupils: list[Pupil], threshold: Decimal, ids_query: QuerySet[Any, Any] | None = None
+) -> dict[int, PupilCosts]:
     """Annual cost of the provision in place for each pupil: their open cycle's provision and equipment,
-    and their share of running group interventions. Four queries, whatever the number of pupils."""
-    ids = [pupil.pk for pupil in pupils]
-    result = {pupil_id: PupilCosts(threshold=threshold) for pupil_id in ids}
+    and their share of running group interventions. Four queries, whatever the number of pupils.
+    `ids_query` selects the same pupils' ids in SQL (a subquery instead of a long list of ids)."""
+    result = {pupil.pk: PupilCosts(threshold=threshold) for pupil in pupils}
+    ids: Any = ids_query if ids_query is not None else list(result)
     open_cycle = Q(cycle__pupil_id__in=ids, cycle__status=CycleStatus.OPEN)
-    for entry in ProvisionEntry.objects.filter(open_cycle).select_related("cycle"):
-        result[entry.cycle.pupil_id].lines.append(_provision_line(entry))
-    for item in Equipment.objects.filter(open_cycle).select_related("cycle"):
-        result[item.cycle.pupil_id].lines.append(
+    # The pupil's id comes with each row (not its cycle as a second object: the register's top-up filter
+    # runs this over thousands of pupils).
+    for entry in ProvisionEntry.objects.filter(open_cycle).annotate(pupil_ref=F("cycle__pupil_id")):
+        result[entry.pupil_ref].lines.append(_provision_line(entry))
+    for item in Equipment.objects.filter(open_cycle).annotate(pupil_ref=F("cycle__pupil_id")):
+        result[item.pupil_ref].lines.append(
             CostLine("equipment", item.description, f"bought {long_date(item.bought_on)}", item.cost)
         )
     memberships = defaultdict(list)
@@ -80,9 +86,9 @@ def costs_for_pupils(pupils: list[Pupil], threshold: Decimal) -> dict[int, Pupil
     return result
 
 
-def completed_cycle_counts(pupils: list[Pupil]) -> dict[int, int]:
+def completed_cycle_counts(pupils: list[Pupil], ids_query: QuerySet[Any, Any] | None = None) -> dict[int, int]:
     rows = (
-        Cycle.objects.filter(pupil__in=pupils, status=CycleStatus.REVIEWED)
+        Cycle.objects.filter(pupil_id__in=ids_query if ids_query is not None else pupils, status=CycleStatus.REVIEWED)
         .values("pupil_id")
         .annotate(n=Count("pk"))
         .values_list("pupil_id", "n")
@@ -100,19 +106,15 @@ class PupilProvisionMap:
     eligibility: TopUpEligibility
 
 
-def thresholds_for(pupils: list[Pupil], authority: LocalAuthority) -> dict[int, Decimal]:
-    """Each pupil's notional threshold this financial year, pro-rated when they joined their school
-    (a move in) or left the register part-way through it. One query, for the moves."""
+def part_years_for(pupils: list[Pupil], authority: LocalAuthority) -> dict[int, PartYear | None]:
+    """For each pupil, the part of this financial year they are on roll at their school, when they joined
+    it (a new admission or a move within the tenant) or left the register part-way through; None for a
+    pupil on roll all year. No query: the dates are on the pupil."""
     year_start, year_end = authority.financial_year_containing(timezone.localdate())
-    joined: dict[int, datetime.date] = {}
-    for pupil_id, moved_on in PupilSchoolMove.objects.filter(pupil__in=pupils, moved_on__gte=year_start).values_list(
-        "pupil_id", "moved_on"
-    ):
-        joined[pupil_id] = max(moved_on, joined.get(pupil_id, moved_on))
     return {
-        pupil.pk: pro_rated_threshold(
+        pupil.pk: part_year(
             authority.notional_sen_threshold,
-            joined=joined.get(pupil.pk),
+            joined=pupil.joined_school_on,
             left=pupil.removed_on if not pupil.on_register else None,
             year_start=year_start,
             year_end=year_end,
@@ -121,14 +123,18 @@ def thresholds_for(pupils: list[Pupil], authority: LocalAuthority) -> dict[int, 
     }
 
 
-def provision_maps(pupils: list[Pupil]) -> list[PupilProvisionMap]:
+def provision_maps(
+    pupils: list[Pupil], authority: LocalAuthority | None = None, ids_query: QuerySet[Any, Any] | None = None
+) -> list[PupilProvisionMap]:
+    """Each pupil's costed provision and top-up eligibility (pupils of one tenant: `authority`, or the
+    first pupil's; `ids_query`, if given, selects the same pupils' ids in SQL)."""
     if not pupils:
         return []
-    authority = pupils[0].local_authority
-    costs = costs_for_pupils(pupils, authority.notional_sen_threshold)
-    for pupil_id, threshold in thresholds_for(pupils, authority).items():
-        costs[pupil_id].threshold = threshold
-    completed = completed_cycle_counts(pupils)
+    authority = authority or pupils[0].local_authority
+    costs = costs_for_pupils(pupils, authority.notional_sen_threshold, ids_query)
+    for pupil_id, part in part_years_for(pupils, authority).items():
+        costs[pupil_id].part_year = part
+    completed = completed_cycle_counts(pupils, ids_query)
     return [
         PupilProvisionMap(
             pupil=pupil,
@@ -157,11 +163,36 @@ def pupil_provision_map(*, pupil: Pupil) -> PupilProvisionMap:
     return provision_maps([pupil])[0]
 
 
+def pupils_flagged_for_top_up(*, pupils: QuerySet[Pupil], authority: LocalAuthority) -> list[Pupil]:
+    """The pupils of `pupils` flagged as eligible for a top-up request, in name order.
+
+    The rule is top_up_eligibility's, applied in Python to the cost lines (one source of truth for the
+    record page, the school map, the dashboard and the register filter). The database first narrows to
+    the only pupils it can apply to: on the register, with the tenant's number of completed cycles (a
+    count on the (pupil, status) index of cycles). Five queries or so, whatever the number of pupils."""
+    candidates = pupils.filter(on_register=True)
+    needed = authority.min_completed_cycles_for_top_up
+    if needed > 0:
+        completed = (
+            Cycle.objects.filter(pupil_id=OuterRef("pk"), status=CycleStatus.REVIEWED)
+            .order_by()
+            .values("pupil_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        candidates = candidates.annotate(completed=Subquery(completed)).filter(completed__gte=needed)
+    # Only the school comes with each pupil (its name and kind are in the scheme's rules).
+    rows = list(candidates.select_related(None).select_related("school").order_by("last_name", "first_name", "pk"))
+    ids_query = candidates.order_by().values("pk")
+    return [row.pupil for row in provision_maps(rows, authority, ids_query) if row.eligibility.eligible]
+
+
 @dataclass(frozen=True)
 class SchoolProvisionMap:
     school: School
     pupils: list[PupilProvisionMap]
     groups: list[tuple[GroupIntervention, int, Decimal]]  # group, members, annual cost
+    threshold: Decimal | None  # the tenant's yearly notional threshold, against every pupil's yearly cost
 
     @property
     def total(self) -> Decimal:
@@ -179,9 +210,11 @@ class SchoolProvisionMap:
         """Bars for the costliest pupils against the notional threshold, scaled for an SVG 600 wide."""
         rows = sorted(self.pupils, key=lambda row: row.costs.total, reverse=True)[:limit]
         rows = [row for row in rows if row.costs.total > 0]
-        if not rows:
+        if not rows or self.threshold is None:
             return None
-        threshold = rows[0].costs.threshold
+        # One line for the whole school: the yearly threshold, against which the bars' yearly costs are
+        # flagged (a part-year pupil's pro-rated threshold is on their own record, not one pupil's line here).
+        threshold = self.threshold
         scale_max = max(rows[0].costs.total, threshold) * Decimal("1.05")
         plot = 380  # pixels of bar area after the 200-pixel label column
 
@@ -235,4 +268,6 @@ def school_provision_map(*, scope: Scope, school: School) -> SchoolProvisionMap:
         school=school,
         pupils=provision_maps(pupils),
         groups=[(g, g.member_count, annual_cost(g)) for g in groups],
+        # The pupils came with their tenant; without pupils there is no chart to draw the line on.
+        threshold=pupils[0].local_authority.notional_sen_threshold if pupils else None,
     )

@@ -4,6 +4,7 @@ and school group interventions."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from django.utils import timezone
 from accounts.scoping import Scope, access
 from audit.services import audit_record
 from localities.models import School
-from pupils.models import GroupIntervention, InformedBy, Pupil, PupilContact, PupilVoice, VoiceOf
+from pupils.models import DeliveredBy, GroupIntervention, InformedBy, Pupil, PupilContact, PupilVoice, VoiceOf
 from send_portal.text import long_date
 
 
@@ -105,11 +106,64 @@ def pupil_contact_remove(*, actor: Any, scope: Scope, contact_id: int) -> None:
         )
 
 
+GROUP_FIELDS = (
+    "name",
+    "delivered_by",
+    "sessions_per_week",
+    "minutes_per_session",
+    "weeks",
+    "hourly_cost",
+    "fixed_cost",
+)
+# Field -> how a change to it is described in an audit summary (the name is free text: named, never quoted).
+GROUP_CHANGE_LABELS = {
+    "name": "name",
+    "delivered_by": "who delivers it",
+    "sessions_per_week": "sessions a week",
+    "minutes_per_session": "minutes a session",
+    "weeks": "weeks a year",
+    "hourly_cost": "hourly cost",
+    "fixed_cost": "fixed cost",
+}
+
+
+def _check_group_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """The rules for a group intervention's name, pattern and cost (the form checks them too, to show every
+    problem at once): the cleaned values, or ValidationError by field."""
+    errors: dict[str, str] = {}
+    name = (fields.get("name") or "").strip()
+    if not name:
+        errors["name"] = "Enter the name of the intervention"
+    elif len(name) > 200:
+        errors["name"] = "Name of the intervention must be 200 characters or fewer"
+    if fields.get("delivered_by") not in DeliveredBy.values:
+        errors["delivered_by"] = "Select who delivers it"
+    pattern = {key: fields.get(key) or 0 for key in ("sessions_per_week", "minutes_per_session", "weeks")}
+    for key, label, high in (("sessions_per_week", "Sessions a week", 50), ("minutes_per_session",
+                             "Minutes per session", 600), ("weeks", "Weeks a year", 52)):  # fmt: skip
+        if not 0 <= pattern[key] <= high:
+            errors[key] = f"{label} must be between 0 and {high}"
+    hourly, fixed = fields.get("hourly_cost"), fields.get("fixed_cost")
+    if (hourly is None) == (fixed is None):
+        errors["hourly_cost"] = "Enter either an hourly cost or a fixed cost for the year, not both"
+    for key, amount in (("hourly_cost", hourly), ("fixed_cost", fixed)):
+        if amount is not None and (amount < 0 or amount != amount.quantize(Decimal("0.01"))):
+            errors[key] = "Enter a cost of 0 or more, in pounds and pence"
+    if hourly is not None and "hourly_cost" not in errors:
+        for key, label in (("sessions_per_week", "sessions a week"), ("minutes_per_session", "minutes a session"),
+                           ("weeks", "weeks a year")):  # fmt: skip
+            if not pattern[key] and key not in errors:
+                errors[key] = f"Enter the number of {label} to cost it at an hourly rate"
+    if errors:
+        raise ValidationError(errors)
+    return {**pattern, "name": name, "delivered_by": fields["delivered_by"], "hourly_cost": hourly, "fixed_cost": fixed}
+
+
 def group_intervention_create(*, actor: Any, scope: Scope, school_id: int, **fields: Any) -> GroupIntervention:
     school = access(School, scope, school_id)
     if school.pk not in scope.school_ids:
         raise ValidationError("Only the school's SENCO can add its group interventions")
-    _check_costing(fields)
+    fields = _check_group_fields(fields)
     with transaction.atomic():
         group = GroupIntervention.objects.create(local_authority_id=school.local_authority_id, school=school, **fields)
         audit_record(
@@ -122,10 +176,33 @@ def group_intervention_create(*, actor: Any, scope: Scope, school_id: int, **fie
     return group
 
 
-def _check_costing(fields: dict[str, Any]) -> None:
-    hourly, fixed = fields.get("hourly_cost"), fields.get("fixed_cost")
-    if (hourly is None) == (fixed is None):
-        raise ValidationError({"hourly_cost": "Enter either an hourly cost or a fixed cost for the year, not both"})
+def _audit_value(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def group_intervention_update(*, actor: Any, scope: Scope, group_id: int, **fields: Any) -> GroupIntervention:
+    """The school's SENCO changes a group intervention's name, who delivers it, its weekly pattern or its
+    cost. Each member's share changes with it (the provision maps compute it). Audited with old and new
+    values, except the name, which is free text: the audit says only that it changed."""
+    fields = _check_group_fields(fields)
+    with transaction.atomic():
+        group = access(GroupIntervention, scope, group_id, for_edit=True, lock=True)
+        before = {key: getattr(group, key) for key in GROUP_FIELDS}
+        changed = [key for key in GROUP_FIELDS if before[key] != fields[key]]
+        if not changed:
+            return group
+        for key in changed:
+            setattr(group, key, fields[key])
+        group.save(update_fields=changed)
+        audit_record(
+            actor=actor,
+            local_authority_id=group.local_authority_id,
+            action="group_intervention_changed",
+            obj=group,
+            summary=f"Group intervention {group.pk} changed: " + ", ".join(GROUP_CHANGE_LABELS[k] for k in changed),
+            changes={key: [_audit_value(before[key]), _audit_value(fields[key])] for key in changed if key != "name"},
+        )
+    return group
 
 
 def group_intervention_set_members(

@@ -11,4 +11,5 @@ urlpatterns = [
     path("schools/<int:school_pk>/provision-map/", record_views.school_provision_map, name="school-provision-map"),
     path("schools/<int:school_pk>/groups/add/", record_views.group_add, name="group-add"),
     path("groups/<int:pk>/", record_views.group_detail, name="group-detail"),
+    path("groups/<int:pk>/edit/", record_views.group_edit, name="group-edit"),
 ]

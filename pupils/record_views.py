@@ -31,11 +31,13 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     pupil = record_selectors.pupil_for_record(pupil=access_pupil(scope, pk))
     services.pupil_record_viewed(actor=request.user, pupil=pupil)
+    timeline = paginate(request, record_selectors.pupil_timeline(pupil=pupil), per_page=20)
     context = {
         "pupil": pupil,
         "record": record_selectors.pupil_record(pupil=pupil),
         "provision_map": provision.pupil_provision_map(pupil=pupil),
-        "timeline": paginate(request, record_selectors.pupil_timeline(pupil=pupil), per_page=20),
+        "timeline": timeline,
+        "timeline_entries": record_selectors.pupil_timeline_entries(pupil=pupil, events=timeline.object_list),
         "can_edit": pupil.school_id in scope.school_ids,
         "funding_requests": record_selectors.pupil_funding_requests(scope=scope, pupil=pupil),
     }
@@ -149,6 +151,34 @@ def group_add(request: HttpRequest, school_pk: int) -> HttpResponse:
         "intro": "One intervention for several pupils: its cost is shared equally among the pupils taking part.",
         "button_label": "Add group intervention",
         "back_url": reverse("pupils:school-provision-map", args=[school.pk]),
+    }
+    return render(request, "govuk/form_page.html", context)
+
+
+@tenant_member(Role.SENCO)
+@require_http_methods(["GET", "POST"])
+def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    group = access(GroupIntervention, scope, pk, for_edit=True)
+    initial = {name: getattr(group, name) for name in record_services.GROUP_FIELDS}
+    form = GroupInterventionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_services.group_intervention_update(
+                actor=request.user, scope=scope, group_id=group.pk, **form.cleaned_data
+            )
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, "Group intervention changed")
+            return redirect("pupils:group-detail", group.pk)
+    context = {
+        "form": form,
+        "page_title": "Change the group intervention",
+        "caption": group.name,
+        "intro": "Its cost is shared equally among the pupils taking part, so changing it changes each one's share.",
+        "button_label": "Save changes",
+        "back_url": reverse("pupils:group-detail", args=[group.pk]),
     }
     return render(request, "govuk/form_page.html", context)
 

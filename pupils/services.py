@@ -47,6 +47,7 @@ CHANGE_LABELS = {
     "secondary_need": "secondary need",
     "ehcp_issued_on": "EHC plan issue date",
     "sen_support_since": "date added to SEN Support",
+    "joined_school_on": "date joined the school",
 }
 
 
@@ -84,6 +85,7 @@ def _check_pupil_details(
     secondary_need: NeedType | None,
     ehcp_issued_on: datetime.date | None,
     sen_support_since: datetime.date | None,
+    joined_school_on: datetime.date | None = None,
     exclude_pupil_id: int | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """The normalised UPN and every problem with a pupil's details, by field (empty when all is well)."""
@@ -116,12 +118,24 @@ def _check_pupil_details(
             errors["sen_support_since"] = "Date added to SEN Support cannot be in the future"
         elif sen_support_since < date_of_birth:
             errors["sen_support_since"] = "Date added to SEN Support must be after the pupil's date of birth"
+    if joined_school_on is not None:
+        if joined_school_on > today:
+            errors["joined_school_on"] = "Date the pupil joined the school cannot be in the future"
+        elif joined_school_on < date_of_birth:
+            errors["joined_school_on"] = "Date the pupil joined the school must be after their date of birth"
     if "upn" not in errors:
         existing = Pupil.objects.filter(local_authority_id=local_authority_id, upn=upn)
         if exclude_pupil_id is not None:
             existing = existing.exclude(pk=exclude_pupil_id)
         duplicate = existing.select_related("school").first()
-        if duplicate is not None:
+        if duplicate is not None and not duplicate.on_register:
+            # Still the same child (one UPN for life): their record is kept, so it is returned, not re-added.
+            errors["upn"] = (
+                f"A pupil with this UPN was removed from the register at {duplicate.school.name} on "
+                f"{long_date(duplicate.removed_on)}. Return them to the register from their record instead "
+                "of adding them again"
+            )
+        elif duplicate is not None:
             errors["upn"] = f"A pupil with this UPN is already on the register at {duplicate.school.name}"
     return upn, errors
 
@@ -155,6 +169,7 @@ def pupil_create(
     secondary_need: NeedType | None = None,
     ehcp_issued_on: datetime.date | None = None,
     sen_support_since: datetime.date | None = None,
+    joined_school_on: datetime.date | None = None,
 ) -> Pupil:
     upn, errors = _check_pupil_details(
         local_authority_id=school.local_authority_id,
@@ -168,6 +183,7 @@ def pupil_create(
         secondary_need=secondary_need,
         ehcp_issued_on=ehcp_issued_on,
         sen_support_since=sen_support_since,
+        joined_school_on=joined_school_on,
     )
     if errors:
         raise ValidationError(errors)
@@ -186,6 +202,7 @@ def pupil_create(
         secondary_need=secondary_need,
         ehcp_issued_on=ehcp_issued_on,
         sen_support_since=sen_support_since,
+        joined_school_on=joined_school_on,
     )
     try:
         with transaction.atomic():
@@ -218,9 +235,13 @@ def pupil_add(
     secondary_need_code: str = "",
     ehcp_issued_on: datetime.date | None = None,
     sen_support_since: datetime.date | None = None,
+    joined_school_on: datetime.date | None = None,
 ) -> Pupil:
     """A SENCO adds a pupil to the register of one of their own open schools, at SEN Support or with an
-    EHC plan. Everything wrong is reported at once, by field; nothing is saved unless all is well."""
+    EHC plan. Everything wrong is reported at once, by field; nothing is saved unless all is well.
+
+    `joined_school_on` is for a pupil newly admitted to the school (empty for a pupil who has been at
+    the school since before this year): the notional threshold is pro-rated from it."""
     errors: dict[str, Any] = {}
     school = selectors.schools_for_senco(scope=scope).filter(pk=school_id).first() if school_id else None
     if school is None:
@@ -242,6 +263,7 @@ def pupil_add(
         "secondary_need": secondary_need,
         "ehcp_issued_on": ehcp_issued_on,
         "sen_support_since": sen_support_since,
+        "joined_school_on": joined_school_on,
     }
     if errors or school is None:
         _upn, detail_errors = _check_pupil_details(local_authority_id=scope.local_authority_id, **details)
@@ -266,6 +288,7 @@ def _register_snapshot(pupil: Pupil, need_codes: dict[int, str]) -> dict[str, An
         "secondary_need": need_codes.get(pupil.secondary_need_id) if pupil.secondary_need_id else None,
         "ehcp_issued_on": iso(pupil.ehcp_issued_on),
         "sen_support_since": iso(pupil.sen_support_since),
+        "joined_school_on": iso(pupil.joined_school_on),
     }
 
 
@@ -289,6 +312,7 @@ def pupil_update(
     secondary_need_code: str = "",
     ehcp_issued_on: datetime.date | None = None,
     sen_support_since: datetime.date | None = None,
+    joined_school_on: datetime.date | None = None,
 ) -> Pupil:
     """A SENCO corrects a pupil's register details: the same rules as adding, a changed UPN checked again.
 
@@ -316,6 +340,7 @@ def pupil_update(
             secondary_need=secondary_need,
             ehcp_issued_on=ehcp_issued_on,
             sen_support_since=sen_support_since,
+            joined_school_on=joined_school_on,
             exclude_pupil_id=pupil.pk,
         )
         errors = {**detail_errors, **errors}
@@ -334,6 +359,7 @@ def pupil_update(
         pupil.secondary_need = secondary_need
         pupil.ehcp_issued_on = ehcp_issued_on if sen_status == SenStatus.EHC_PLAN else None
         pupil.sen_support_since = sen_support_since
+        pupil.joined_school_on = joined_school_on
         after = _register_snapshot(pupil, need_codes)
         changed = [field for field in CHANGE_LABELS if before[field] != after[field]]
         if not changed:
@@ -393,6 +419,7 @@ def pupil_move(
             raise ValidationError(errors)
         assert to_school is not None
         from_school_id = pupil.school_id
+        joined_before = pupil.joined_school_on.isoformat() if pupil.joined_school_on else None
         move = PupilSchoolMove.objects.create(
             local_authority_id=pupil.local_authority_id,
             pupil=pupil,
@@ -403,7 +430,8 @@ def pupil_move(
             moved_by=actor,
         )
         pupil.school = to_school
-        pupil.save(update_fields=["school", "updated_at"])
+        pupil.joined_school_on = moved_on  # the new school's notional threshold is pro-rated from here
+        pupil.save(update_fields=["school", "joined_school_on", "updated_at"])
         group_memberships_end(actor=actor, pupil=pupil, why="moved school")
         audit_record(
             actor=actor,
@@ -411,7 +439,11 @@ def pupil_move(
             action="pupil_moved",
             obj=pupil,
             summary=f"Moved from school {from_school_id} to school {to_school.pk} on {moved_on.isoformat()}",
-            changes={"school": [from_school_id, to_school.pk], "moved_on": [None, moved_on.isoformat()]},
+            changes={
+                "school": [from_school_id, to_school.pk],
+                "moved_on": [None, moved_on.isoformat()],
+                "joined_school_on": [joined_before, moved_on.isoformat()],
+            },
         )
     return move
 

@@ -47,6 +47,8 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
         "needs": selectors.need_types_active(),
         "schools": selectors.register_school_choices(scope=scope),
         "reviews": selectors.REVIEW_FILTERS,
+        "parents_filters": selectors.PARENTS_FILTERS,
+        "top_up_filters": selectors.TOP_UP_FILTERS,
         "sorts": selectors.SORT_LABELS,
         "today": today,
         "review_due_by": today + datetime.timedelta(days=selectors.REVIEW_DUE_DAYS),
@@ -119,6 +121,7 @@ def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "secondary_need": codes.get(pupil.secondary_need_id or 0, ""),
         "ehcp_issued_on": pupil.ehcp_issued_on,
         "sen_support_since": pupil.sen_support_since,
+        "joined_school_on": pupil.joined_school_on,
     }
     form = PupilForm(
         _bound(request),

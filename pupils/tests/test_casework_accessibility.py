@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from localities.models import StaffTraining
+from pupils import services
 from pupils.record_services import group_intervention_create, group_intervention_set_members
-from pupils.tests.casework import add_equipment, add_provision, completed_cycles, scope_of
+from pupils.tests.casework import TODAY, add_equipment, add_provision, completed_cycles, scope_of
 from pupils.tests.test_cycle_accessibility import violations_of
 from tests.fixtures import client_for
 
@@ -24,6 +26,8 @@ def test_casework_pages_are_accessible(tenant):
                                       delivered_by="ta", fixed_cost=Decimal("900"))  # fmt: skip
     group_intervention_set_members(actor=senco_user, scope=scope, group_id=group.pk, pupil_ids=[tenant.pupil_1.pk],
                                    is_running=True)  # fmt: skip
+    training = StaffTraining.objects.create(local_authority=tenant.authority, school=tenant.school_1, staff_name="A B",
+                                            course="Autism awareness", completed_on=TODAY, send_area="general")  # fmt: skip
     senco = client_for(senco_user)
     pupil = tenant.pupil_1.pk
     school = tenant.school_1.pk
@@ -56,5 +60,13 @@ def test_casework_pages_are_accessible(tenant):
         "group add errors": post(reverse("pupils:group-add", args=[school]), {"minutes_per_session": "900"}),
         "school with training": get(reverse("localities:school-detail", args=[school])),
         "training errors": post(reverse("localities:training-add", args=[school]), {}),
+        "register filtered by parents and top-up": get(
+            reverse("pupils:list") + "?parents=not_informed&top_up=eligible"
+        ),
+        "group edit errors": post(reverse("pupils:group-edit", args=[group.pk]), {"name": "", "hourly_cost": "-1"}),
+        "training edit errors": post(reverse("localities:training-edit", args=[school, training.pk]), {"course": ""}),
+        "training remove": get(reverse("localities:training-remove", args=[school, training.pk])),
     }
+    services.pupil_remove(actor=senco_user, scope=scope, pupil_id=pupil, removed_on=TODAY, reason="Progress")
+    pages["removed pupil's record"] = get(reverse("pupils:detail", args=[pupil]))
     assert violations_of(pages) == {}

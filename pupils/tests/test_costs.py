@@ -84,3 +84,37 @@ def test_scheme_rules_rule_a_pupil_out_and_say_why():
     result = top_up_eligibility(costs=costs("9000"), completed_cycles=3, cycles_needed=2, scheme_refusals=refusals)
     assert result.eligible is False
     assert refusals[0] in result.reasons
+
+
+def test_part_year_pro_rates_the_threshold_by_days_on_roll_and_none_for_a_whole_year():
+    import datetime
+
+    from pupils.costs import part_year
+
+    start, end = datetime.date(2026, 4, 1), datetime.date(2027, 3, 31)
+    assert part_year(Decimal("6000"), joined=None, left=None, year_start=start, year_end=end) is None
+    assert part_year(Decimal("6000"), joined=datetime.date(2025, 9, 1), left=None, year_start=start,
+                     year_end=end) is None  # fmt: skip
+    part = part_year(Decimal("6000"), joined=datetime.date(2026, 10, 1), left=None, year_start=start, year_end=end)
+    assert part is not None and part.days == 182 and part.days_in_year == 365
+    assert part.threshold == Decimal("2991.78")
+    assert part.share_of(Decimal("3650.00")) == Decimal("1820.00")
+    left = part_year(Decimal("6000"), joined=None, left=datetime.date(2026, 4, 30), year_start=start, year_end=end)
+    assert left is not None and left.days == 30 and left.threshold == Decimal("493.15")
+
+
+@pytest.mark.parametrize(("total", "eligible"), [("3000", False), ("6000", False), ("6000.01", True)])
+def test_a_part_year_pupil_is_flagged_on_yearly_figures(total, eligible):
+    import datetime
+
+    from pupils.costs import part_year
+
+    # Joined with 10 days of the year left: the pro-rated threshold is £164.38, but a yearly cost is compared
+    # with the yearly threshold.
+    part = part_year(Decimal("6000"), joined=datetime.date(2027, 3, 22), left=None,
+                     year_start=datetime.date(2026, 4, 1), year_end=datetime.date(2027, 3, 31))  # fmt: skip
+    c = PupilCosts(lines=[CostLine("provision", "x", "", Decimal(total))], threshold=Decimal("6000.00"), part_year=part)
+    result = top_up_eligibility(costs=c, completed_cycles=2, cycles_needed=2)
+    assert result.eligible is eligible
+    assert "on roll for 10 of the 365 days of this financial year" in result.reasons[1]
+    assert "the school meets £164.38 for that part of the year" in result.reasons[1]

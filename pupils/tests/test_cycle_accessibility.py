@@ -87,16 +87,17 @@ def test_cycle_pages_are_accessible(tenant, settings, tmp_path):
         "review form errors": post("cycle-review", date_fields("reviewed_on", today()), cycle.pk),
     }
     next_cycle = review(
-        tenant, cycle, decision=ReviewDecision.CONTINUE, progress={outcome.pk: ("partly", "")},
+        tenant, cycle, decision=ReviewDecision.ESCALATE, progress={outcome.pk: ("partly", "")},
         next_review_on=today() + datetime.timedelta(days=40),
     )  # fmt: skip
-    pages["detail (reviewed)"] = get("cycle-detail", cycle.pk)
+    pages["detail (reviewed, escalated to a funding request)"] = get("cycle-detail", cycle.pk)
     pages["closed"] = get("cycle-outcome-add", cycle.pk)
     pages["review not due"] = get("cycle-review", next_cycle.pk)
     pages["list with start form"] = client_for(tenant.users["senco"]).get(
         reverse("pupils:cycle-list", args=[tenant.pupil_1.pk])
     ).content.decode()  # fmt: skip
     pages["start errors"] = post("cycle-start", {})
+    pages["detail (opened by an escalation)"] = get("cycle-detail", next_cycle.pk)
     # A page known to be wrong, so a silent axe cannot pass the test.
     pages["known bad"] = (
         '<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><img src="x.png"></body></html>'

@@ -150,6 +150,10 @@ def test_evidence_is_added_and_audited_without_free_text(tenant, cycle, senco):
          "Standardised score must be between 40 and 160"),
         ({"kind": "cats", "standardised_score": "eighty"}, "id_standardised_score",
          "Standardised score must be a whole number, like 85"),
+        ({"kind": "standardised"}, "id_standardised_score",
+         "Enter the standardised score, from 40 to 160: it is needed for a standardised test score"),
+        ({"kind": "cats", "standardised_score": ""}, "id_standardised_score",
+         "Enter the standardised score, from 40 to 160: it is needed for CATs scores"),
         ({"standardised_score": "100"}, "id_standardised_score",
          "Only enter a standardised score for a standardised test score or CATs scores"),
         ({"kind": "agency_advice"}, "id_source", "Enter who gave the advice"),
@@ -161,6 +165,16 @@ def test_bad_evidence_is_refused_with_a_specific_message(tenant, cycle, senco, c
     assert_refused(senco.post(url("cycle-evidence-add", cycle), evidence(**changes)), field, message)
     assert not EvidenceItem.objects.exists()
     assert not AuditEvent.objects.filter(action="evidence_added").exists()
+
+
+@pytest.mark.parametrize("kind", ["standardised", "cats"])
+def test_the_service_refuses_a_scored_kind_without_its_score(tenant, cycle, kind):
+    senco_user = tenant.users["senco"]
+    with pytest.raises(ValidationError) as excinfo:
+        cycle_services.evidence_add(actor=senco_user, scope=scope_of(senco_user), cycle_id=cycle.pk, kind=kind,
+                                    recorded_on=today(), summary="Reading test", standardised_score=None)  # fmt: skip
+    assert list(excinfo.value.message_dict) == ["standardised_score"]
+    assert not EvidenceItem.objects.exists()
 
 
 def test_scores_and_sources_are_kept_where_they_belong(tenant, cycle, senco):

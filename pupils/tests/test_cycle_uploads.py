@@ -4,7 +4,9 @@ a random name outside the web root, downloaded only through a permission-checked
 from __future__ import annotations
 
 import io
+import itertools
 import re
+import struct
 import zipfile
 
 import pytest
@@ -28,9 +30,63 @@ PDF = (
 )
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 32
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
-DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64
+OLE_ZEROS = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64  # the magic bytes and nothing behind them
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
 HTML = b"<html><body><script>alert(document.cookie)</script>%PDF-1.4</body></html>"
+
+
+FREE, END, FAT_SECTOR = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+
+
+def _entry(name: str, kind: int, *, left=FREE, right=FREE, child=FREE, start=END, size=0) -> bytes:
+    encoded = name.encode("utf-16-le") + b"\x00\x00" if name else b""
+    return struct.pack("<64sHBBIII16sIQQIQ", encoded, len(encoded), kind, 1, left, right, child, b"\x00" * 16, 0, 0, 0,
+                       start, size)  # fmt: skip
+
+
+def compound_file(tree, *, major=3) -> bytes:
+    """A small compound file (MS-CFB), as Word, Excel and PowerPoint write them. `tree` lists the root's
+    children as (name, kind, children) with kind 2 for a stream, 1 for a storage; siblings are linked as a
+    right-leaning chain, each stream gets one sector of data."""
+    sector_size = 512 if major == 3 else 4096
+    entries: list[dict] = [{"name": "Root Entry", "kind": 5}]
+
+    def add(nodes):
+        ids = []
+        for name, kind, children in nodes:
+            entries.append({"name": name, "kind": kind})
+            ids.append(len(entries) - 1)
+            if children:
+                entries[ids[-1]]["child"] = add(children)[0]
+        for this, following in itertools.pairwise(ids):
+            entries[this]["right"] = following
+        return ids
+
+    entries[0]["child"] = add(tree)[0] if tree else FREE
+    directory_sectors = -(-len(entries) * 128 // sector_size)
+    streams = [e for e in entries if e["kind"] == 2]
+    fat = [FAT_SECTOR] + [n + 2 for n in range(directory_sectors - 1)] + [END]
+    for entry in streams:
+        entry["start"], entry["size"] = len(fat), 4096
+        fat += [len(fat) + n + 1 for n in range(4096 // sector_size - 1)] + [END]
+    fat += [FREE] * (sector_size // 4 - len(fat))
+    header = struct.pack("<8s16sHHHHH6sIIIIIIIII", uploads.OLE_MAGIC, b"\x00" * 16, 0x3E, major, 0xFFFE,
+                         9 if major == 3 else 12, 6, b"\x00" * 6, directory_sectors if major == 4 else 0, 1, 1, 0,
+                         4096, END, 0, END, 0)  # fmt: skip
+    header += struct.pack("<109I", 0, *[FREE] * 108)
+    header = header.ljust(sector_size, b"\x00")
+    directory = b"".join(
+        _entry(e["name"], e["kind"], left=e.get("left", FREE), right=e.get("right", FREE), child=e.get("child", FREE),
+               start=e.get("start", END), size=e.get("size", 0))
+        for e in entries
+    ).ljust(directory_sectors * sector_size, b"\x00")  # fmt: skip
+    data = b"".join(b"\xec\xa5" + b"\x00" * 4094 for _ in streams)
+    return header + struct.pack(f"<{sector_size // 4}I", *fat) + directory + data
+
+
+WORD_97 = [("WordDocument", 2, None), ("1Table", 2, None), ("\x05SummaryInformation", 2, None)]
+DOC = compound_file(WORD_97)
+XLS = compound_file([("Workbook", 2, None), ("\x05SummaryInformation", 2, None)])
 
 
 def zip_of(*names: str) -> bytes:
@@ -86,6 +142,9 @@ def test_allowed_documents_are_accepted(name, content, content_type):
         ("letter.docx", XLSX),  # a zip, but not a Word document
         ("letter.docx", b"PK\x03\x04 not really a zip"),
         ("letter.doc", DOCX),
+        ("letter.doc", OLE_ZEROS),  # the compound file magic, then nothing
+        ("letter.doc", XLS),  # a compound file, but an Excel workbook
+        ("letter.doc", compound_file([("PowerPoint Document", 2, None)])),
         ("setup.exe", EXE),
         ("page.html", HTML),
         ("report", PDF),  # no extension
@@ -98,6 +157,59 @@ def test_wrong_types_are_refused_whatever_the_browser_says(name, content):
     with pytest.raises(ValidationError) as excinfo:
         uploads.check_upload(upload)
     assert excinfo.value.messages == ["The file must be a PDF, JPG, PNG or Word document"]
+
+
+@pytest.mark.parametrize("major", [3, 4])
+def test_a_word_document_is_found_in_the_root_of_the_compound_file_wherever_its_entry_sits(major):
+    assert uploads.content_type_of(io.BytesIO(compound_file(WORD_97, major=major))) == uploads.DOC
+    last = [("1Table", 2, None), ("Data", 2, None), ("ObjectPool", 1, [("_1", 1, None)]), ("WordDocument", 2, None)]
+    assert uploads.content_type_of(io.BytesIO(compound_file(last, major=major))) == uploads.DOC
+
+
+@pytest.mark.parametrize(
+    "tree",
+    [
+        [("Workbook", 2, None), ("MBD00001", 1, [("WordDocument", 2, None)])],  # only in an embedded object
+        [("WordDocument", 1, [("x", 2, None)])],  # a storage of that name, not a stream
+        [("WordDocumentX", 2, None)],
+        [],
+    ],
+)
+def test_a_compound_file_without_a_worddocument_stream_in_its_root_is_not_a_word_document(tree):
+    assert uploads.content_type_of(io.BytesIO(compound_file(tree))) is None
+
+
+def test_damaged_compound_files_are_refused_without_an_error():
+    good = bytearray(DOC)
+
+    def damaged(offset, value):
+        copy = bytearray(good)
+        copy[offset : offset + 4] = struct.pack("<I", value)
+        return bytes(copy)
+
+    cases = [
+        damaged(48, 9999),  # the directory starts outside the file
+        damaged(512 + 4, 1),  # the directory's chain loops onto itself
+        damaged(76, 9999),  # the FAT sits outside the file
+        damaged(44, 1_000_000),  # more FAT sectors than the file has
+        damaged(1024 + 76, 1_000),  # the root's child is past the end of the directory
+        bytes(good[:600]),  # cut short
+        bytes(good[:512]),
+    ]
+    root = bytearray(good)
+    root[1024 + 66] = 1  # the first entry is not the root
+    cases.append(bytes(root))
+    looped = bytearray(good)
+    looped[1024 + 128 + 72 : 1024 + 128 + 76] = struct.pack("<I", 1)  # a sibling that points back at itself
+    looped[1024 + 128 : 1024 + 128 + 2] = b"X\x00"  # ... and is no longer the WordDocument stream
+    cases.append(bytes(looped))
+    for content in cases:
+        assert uploads.content_type_of(io.BytesIO(content)) is None
+    # Any single damaged byte of the header or directory ends in an answer, never an exception.
+    for offset in range(0, 1024 + 512):
+        copy = bytearray(good)
+        copy[offset] ^= 0xFF
+        assert uploads.content_type_of(io.BytesIO(bytes(copy))) in (uploads.DOC, None)
 
 
 def test_ten_megabytes_or_more_is_refused():

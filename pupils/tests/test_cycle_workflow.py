@@ -245,6 +245,35 @@ def test_start_is_refused_while_a_cycle_is_open_and_a_review_date_before_the_sta
     assert "Review cycle 1" in client.get(url).content.decode()  # the page points to the open cycle instead
 
 
+def test_a_cycle_cannot_start_before_the_last_review_or_the_date_of_birth(tenant):
+    first = start(tenant, started_days_ago=70, review_in_days=-20)
+    outcome = add_outcome(tenant, first)
+    reviewed_on = today() - datetime.timedelta(days=10)
+    review(tenant, first, decision=ReviewDecision.STEP_DOWN, progress={outcome.pk: ("achieved", "")},
+           reviewed_on=reviewed_on)  # fmt: skip
+    client = client_for(tenant.users["senco"])
+    url = reverse("pupils:cycle-start", args=[tenant.pupil_1.pk])
+    review_on = today() + datetime.timedelta(days=30)
+    # Overlapping cycle 1 (started before its review) and predating it altogether are both refused.
+    for started_on in (reviewed_on - datetime.timedelta(days=1), first.started_on - datetime.timedelta(days=5)):
+        page = client.post(url, {**date_fields("started_on", started_on), **date_fields("review_on", review_on)})
+        text = page.content.decode()
+        assert "<title>Error: " in text
+        message = f"Start date must be on or after the review of cycle 1, {reviewed_on.day} {reviewed_on:%B %Y}"
+        assert f'href="#id_started_on_0">{message}' in text
+    before_birth = tenant.pupil_1.date_of_birth - datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as excinfo:
+        cycle_start(actor=tenant.users["senco"], scope=scope_of(tenant.users["senco"]), pupil_id=tenant.pupil_1.pk,
+                    started_on=before_birth, review_on=review_on)  # fmt: skip
+    assert error_dict(excinfo) == {"started_on": ["Start date must be after the pupil's date of birth"]}
+    assert Cycle.objects.filter(pupil=tenant.pupil_1).count() == 1
+    assert AuditEvent.objects.filter(action="cycle_started").count() == 1
+    # On the day of the review is fine: one cycle ends as the next begins.
+    page = client.post(url, {**date_fields("started_on", reviewed_on), **date_fields("review_on", review_on)})
+    assert page.status_code == 302
+    assert Cycle.objects.filter(pupil=tenant.pupil_1).count() == 2
+
+
 def review_data(outcomes, *, decision="continue", progress="partly", next_review_on=None, reviewed_on=None):
     data = {**date_fields("reviewed_on", reviewed_on or today()), "decision": decision, "review_notes": "Agreed"}
     for outcome in outcomes:
@@ -367,3 +396,37 @@ def test_the_pupils_next_review_date_follows_the_open_cycle(tenant):
     review(tenant, next_cycle, decision=ReviewDecision.STEP_DOWN, progress={carried.pk: (OutcomeProgress.ACHIEVED, "")})
     pupil.refresh_from_db()
     assert pupil.next_review_on is None
+
+
+def test_escalating_at_a_review_points_the_senco_to_a_funding_request_for_the_pupil(tenant):
+    cycle = start(tenant)
+    outcome = add_outcome(tenant, cycle)
+    client = client_for(tenant.users["senco"])
+    url = reverse("pupils:cycle-review", args=[tenant.pupil_1.pk, cycle.pk])
+    data = review_data([outcome], decision="escalate", next_review_on=today() + datetime.timedelta(days=42))
+    response = client.post(url, data, follow=True)
+    new = Cycle.objects.get(pupil=tenant.pupil_1, number=2)
+    assert response.redirect_chain[-1][0] == reverse("pupils:cycle-detail", args=[tenant.pupil_1.pk, new.pk])
+    page = response.content.decode()
+    assert "Cycle 1 reviewed and escalated to a funding request. Cycle 2 has started" in page
+    link = f'href="{reverse("funding:request-add")}?pupil={tenant.pupil_1.pk}"'
+    assert link in page and 'data-testid="escalated"' in page
+    reviewed = reverse("pupils:cycle-detail", args=[tenant.pupil_1.pk, cycle.pk])
+    assert link in client.get(reviewed).content.decode()
+    # The link opens the funding request form with the pupil chosen.
+    form = client.get(f"{reverse('funding:request-add')}?pupil={tenant.pupil_1.pk}").content.decode()
+    assert f'value="{tenant.pupil_1.pk}" selected' in form
+    # Readers see the decision but are not offered to ask for funding.
+    assert link not in client_for(tenant.users["area_lead"]).get(reviewed).content.decode()
+
+
+def test_other_decisions_do_not_offer_a_funding_request(tenant):
+    cycle = start(tenant)
+    outcome = add_outcome(tenant, cycle)
+    review(tenant, cycle, decision=ReviewDecision.CONTINUE, progress={outcome.pk: ("partly", "")},
+           next_review_on=today() + datetime.timedelta(days=42))  # fmt: skip
+    client = client_for(tenant.users["senco"])
+    for number in (1, 2):
+        page = client.get(reverse("pupils:cycle-detail", args=[tenant.pupil_1.pk, Cycle.objects.get(
+            pupil=tenant.pupil_1, number=number).pk])).content.decode()  # fmt: skip
+        assert 'data-testid="escalated"' not in page

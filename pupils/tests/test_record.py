@@ -88,19 +88,92 @@ def test_contact_of_another_pupil_cannot_be_removed_through_this_pupils_url(tena
 
 
 WRITE_URLS = ["pupils:parents-informed", "pupils:voice-add", "pupils:contact-add"]
+# Everything these forms may post, so a refused post would have changed something had it been let through.
+ANY_RECORD_FORM = {**INFORMED, "voice_of": "child", "recorded_on_0": "3", "recorded_on_1": "2", "recorded_on_2": "2025",
+                   "views": "Likes maths", "name": "Sam Carer", "relationship": "aunt", "phone": "01234"}  # fmt: skip
+
+
+def user_for(world, who):
+    """A user of tenant A by role, or one of the variants the matrices need."""
+    from accounts.models import Role
+    from tests import factories as f
+
+    if who == "other_tenant_senco":
+        return world.b.users["senco"]
+    if who == "other_tenant_la_officer":
+        return world.b.users["la_officer"]
+    if who == "area_lead_of_another_locality":
+        return f.make_user(world.a.authority, Role.AREA_SEND_LEAD, locality=world.a.locality_2)
+    if who == "senco_of_another_school":
+        return f.make_user(world.a.authority, Role.SENCO, school=world.a.school_2)
+    if who == "referred_specialist":
+        from pupils.services import pupil_refer_to_specialist
+
+        specialist = world.a.users["specialist"]
+        pupil_refer_to_specialist(actor=world.a.users["la_officer"], pupil=world.a.pupil_1,
+                                  specialist=specialist.memberships.get())  # fmt: skip
+        return specialist
+    return world.a.users[who]
+
+
+# Who may write on pupil_1's record (at school_1, locality_1): only the SENCO of school_1. Any role without
+# write rights is refused by the page's policy before anything is looked up (403, the same for every id,
+# so nothing can be probed); a SENCO who may not see the pupil gets the 404 a missing pupil gets.
+RECORD_WRITERS = [
+    ("senco", "pupil_1", 200), ("senco", "pupil_2", 404), ("senco", "pupil_3", 404),
+    ("senco_of_another_school", "pupil_1", 404), ("area_lead", "pupil_1", 403),
+    ("area_lead_of_another_locality", "pupil_1", 403), ("area_lead_of_another_locality", "pupil_3", 403),
+    ("la_officer", "pupil_1", 403), ("finance_officer", "pupil_1", 403), ("panel_member", "pupil_1", 403),
+    ("specialist", "pupil_1", 403), ("referred_specialist", "pupil_1", 403), ("other_tenant_senco", "pupil_1", 404),
+    ("other_tenant_la_officer", "pupil_1", 403),
+]  # fmt: skip
+
+
+def _record_state(pupil):
+    from pupils.models import Pupil, PupilVoice
+
+    fresh = Pupil.objects.get(pk=pupil.pk)
+    audited = AuditEvent.objects.filter(object_id=str(pupil.pk)).exclude(action__in=["pupil_viewed", "pupil_referred"])
+    return (fresh.parents_informed_on, PupilVoice.objects.filter(pupil=pupil).count(),
+            PupilContact.objects.filter(pupil=pupil).count(), audited.count())  # fmt: skip
 
 
 @pytest.mark.parametrize("url_name", WRITE_URLS)
-@pytest.mark.parametrize(
-    ("who", "pupil", "expected"),
-    [("senco", "pupil_1", 200), ("senco", "pupil_2", 404), ("area_lead", "pupil_1", 403),
-     ("la_officer", "pupil_1", 403), ("other_tenant_senco", "pupil_1", 404)],
-)  # fmt: skip
+@pytest.mark.parametrize(("who", "pupil", "expected"), RECORD_WRITERS)
 def test_record_forms_permission_matrix(world, url_name, who, pupil, expected):
-    user = world.b.users["senco"] if who == "other_tenant_senco" else world.a.users[who]
-    url = reverse(url_name, args=[getattr(world.a, pupil).pk])
+    user = user_for(world, who)
+    target = getattr(world.a, pupil)
+    url = reverse(url_name, args=[target.pk])
+    before = _record_state(target)
     assert client_for(user).get(url).status_code == expected
-    assert client_for(user).post(url, INFORMED).status_code in ({expected, 302} if expected == 200 else {expected})
+    response = client_for(user).post(url, ANY_RECORD_FORM)
+    if expected == 200:
+        assert response.status_code == 302
+        assert _record_state(target) != before
+    else:
+        assert response.status_code == expected
+        assert _record_state(target) == before  # nothing changed
+
+
+@pytest.mark.parametrize(("who", "pupil", "expected"), RECORD_WRITERS)
+def test_contact_removal_permission_matrix(world, who, pupil, expected):
+    target = getattr(world.a, pupil)
+    contact = PupilContact.objects.create(local_authority=world.a.authority, pupil=target, name="Sam Carer",
+                                          relationship="aunt", phone="01234")  # fmt: skip
+    user = user_for(world, who)
+    url = reverse("pupils:contact-remove", args=[target.pk, contact.pk])
+    assert client_for(user).get(url).status_code == expected
+    response = client_for(user).post(url)
+    assert response.status_code == (302 if expected == 200 else expected)
+    assert PupilContact.objects.filter(pk=contact.pk).exists() is (expected != 200)
+    removed = AuditEvent.objects.filter(action="contact_removed", object_id=str(target.pk)).exists()
+    assert removed is (expected == 200)
+
+
+def test_a_refused_role_gets_the_same_answer_for_any_pupil_id(world):
+    lead = user_for(world, "area_lead_of_another_locality")
+    for pk in (world.a.pupil_1.pk, world.a.pupil_3.pk, world.b.pupil_1.pk, 999999):
+        assert client_for(lead).get(reverse("pupils:voice-add", args=[pk])).status_code == 403
 
 
 def test_area_lead_reads_the_record_without_edit_links(tenant):
@@ -173,13 +246,33 @@ def test_group_intervention_refuses_bad_costing_and_pupils_of_another_school(ten
 @pytest.mark.parametrize(
     ("who", "school", "expected"),
     [("senco", "school_1", 200), ("senco", "school_2", 404), ("area_lead", "school_1", 200),
-     ("area_lead", "school_3", 404), ("la_officer", "school_3", 200), ("finance_officer", "school_1", 403),
-     ("other_tenant", "school_1", 404)],
+     ("area_lead", "school_3", 404), ("area_lead_of_another_locality", "school_1", 404),
+     ("la_officer", "school_3", 200), ("finance_officer", "school_1", 403), ("specialist", "school_1", 403),
+     ("referred_specialist", "school_1", 403), ("panel_member", "school_1", 403),
+     ("other_tenant_la_officer", "school_1", 404), ("other_tenant_senco", "school_1", 404)],
 )  # fmt: skip
 def test_school_provision_map_permissions(world, who, school, expected):
-    user = world.b.users["la_officer"] if who == "other_tenant" else world.a.users[who]
     url = reverse("pupils:school-provision-map", args=[getattr(world.a, school).pk])
-    assert client_for(user).get(url).status_code == expected
+    assert client_for(user_for(world, who)).get(url).status_code == expected
+
+
+# Adding a group intervention: the SENCO of the school only.
+GROUP_ADDERS = [
+    ("senco", 200), ("senco_of_another_school", 404), ("area_lead", 403), ("area_lead_of_another_locality", 403),
+    ("la_officer", 403), ("finance_officer", 403), ("panel_member", 403), ("specialist", 403),
+    ("other_tenant_senco", 404), ("other_tenant_la_officer", 403),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("who", "expected"), GROUP_ADDERS)
+def test_group_add_permission_matrix(world, who, expected):
+    url = reverse("pupils:group-add", args=[world.a.school_1.pk])
+    client = client_for(user_for(world, who))
+    assert client.get(url).status_code == expected
+    response = client.post(url, {"name": "Lego therapy", "delivered_by": "ta", "fixed_cost": "900"})
+    assert response.status_code == (302 if expected == 200 else expected)
+    assert GroupIntervention.objects.exists() is (expected == 200)
+    assert AuditEvent.objects.filter(action="group_intervention_added").exists() is (expected == 200)
 
 
 def test_group_pages_are_scoped(world):
@@ -222,7 +315,97 @@ def test_the_threshold_is_pro_rated_for_a_pupil_who_moved_in_part_way_through_th
     )
     pupil_move(actor=senco_2, scope=scope_of(senco_2), pupil_id=tenant.pupil_2.pk, to_school_id=tenant.school_1.pk,
                moved_on=moved_on, reason="Family moved")  # fmt: skip
+    tenant.pupil_2.refresh_from_db()
+    assert tenant.pupil_2.joined_school_on == moved_on  # the move records when they joined the new school
     page = detail(client_for(tenant.users["senco"]), tenant.pupil_2)
     days = (year_end - moved_on).days + 1
     expected = (Decimal("6000") * days / ((year_end - year_start).days + 1)).quantize(Decimal("0.01"))
-    assert f"(threshold £{expected:,.2f})" in page
+    if moved_on == year_start:
+        assert 'data-testid="part-year"' not in page  # on roll all year: nothing to pro-rate
+    else:
+        assert f"the threshold for that part of the year is £{expected:,.2f}" in page
+    assert "(threshold £6,000.00 a year)" in page  # the yearly figure, against the yearly cost
+
+
+def _senco_of(tenant, school):
+    return __import__("tests.factories", fromlist=["make_user"]).make_user(tenant.authority, "senco", school=school)
+
+
+def test_a_pupil_who_moved_in_today_is_flagged_on_yearly_figures_not_a_part_year_threshold(tenant):
+    """The reproduced case: £3,000 a year of provision and 2 completed cycles, moved in today. Against the
+    threshold pro-rated to the rest of the year the yearly cost looks above it; like with like, it is not."""
+    from pupils.services import pupil_move
+
+    senco_2 = _senco_of(tenant, tenant.school_2)
+    completed_cycles(senco_2, tenant.pupil_2, 2, provision_cost="3000.00")
+    pupil_move(actor=senco_2, scope=scope_of(senco_2), pupil_id=tenant.pupil_2.pk, to_school_id=tenant.school_1.pk,
+               moved_on=TODAY, reason="Family moved")  # fmt: skip
+    client = client_for(tenant.users["senco"])
+    page = detail(client, tenant.pupil_2)
+    assert 'data-testid="top-up-flag"' not in page
+    assert "Not yet eligible" in page
+    assert "£3,000.00 a year, within the £6,000.00 a year" in page
+    school_map = client.get(reverse("pupils:school-provision-map", args=[tenant.school_1.pk])).content.decode()
+    assert '<strong class="govuk-tag govuk-tag--orange">Eligible</strong>' not in school_map
+    home = client.get(reverse("home")).content.decode()
+    assert "Eligible for a top-up request (0)" in home
+
+
+def test_a_pupil_above_the_yearly_threshold_is_flagged_and_the_part_year_is_explained(tenant):
+    from pupils.provision import pupil_provision_map
+
+    senco = tenant.users["senco"]
+    completed_cycles(senco, tenant.pupil_1, 2, provision_cost="6600.00")
+    year_start, year_end = tenant.authority.financial_year_containing(TODAY)
+    joined = max(year_start + datetime.timedelta(days=1), TODAY - datetime.timedelta(days=30))
+    tenant.pupil_1.joined_school_on = joined
+    tenant.pupil_1.save()
+    provision_map = pupil_provision_map(pupil=tenant.pupil_1)
+    part = provision_map.costs.part_year
+    assert part is not None and part.on_roll_from == joined and part.on_roll_to == year_end
+    assert provision_map.eligibility.eligible
+    days_in_year = (year_end - year_start).days + 1
+    share = (Decimal("6600") * part.days / days_in_year).quantize(Decimal("0.01"))
+    assert provision_map.costs.part_year_cost == share
+    page = detail(client_for(senco), tenant.pupil_1)
+    assert 'data-testid="top-up-flag"' in page
+    assert f"provision costs £{share:,.2f} over those days" in page
+
+
+def test_a_newly_admitted_pupil_has_their_joining_date_recorded_and_checked(tenant):
+    from pupils.models import Pupil
+
+    client = client_for(tenant.users["senco"])
+    year_start, _year_end = tenant.authority.financial_year_containing(TODAY)
+    data = {"school": tenant.school_1.pk, "upn": __import__("tests.factories", fromlist=["x"]).make_upn(
+        tenant.school_1), "first_name": "Ada", "last_name": "New", "date_of_birth_0": "1", "date_of_birth_1": "2",
+        "date_of_birth_2": "2016", "nc_year": "4", "sen_status": "K", "primary_need": "SLCN"}  # fmt: skip
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    bad = {**data, "joined_school_on_0": tomorrow.day, "joined_school_on_1": tomorrow.month,
+           "joined_school_on_2": tomorrow.year}  # fmt: skip
+    page = client.post(reverse("pupils:add"), bad).content.decode()
+    assert 'href="#id_joined_school_on_0">Date the pupil joined the school cannot be in the future' in page
+    assert not Pupil.objects.filter(last_name="New").exists()
+    good = {
+        **data,
+        "joined_school_on_0": TODAY.day,
+        "joined_school_on_1": TODAY.month,
+        "joined_school_on_2": TODAY.year,
+    }
+    client.post(reverse("pupils:add"), good)
+    pupil = Pupil.objects.get(last_name="New")
+    assert pupil.joined_school_on == TODAY
+    page = detail(client, pupil)
+    if year_start != TODAY:
+        assert 'data-testid="part-year"' in page and f"On roll from {TODAY.day} {TODAY:%B %Y}" in page
+
+
+def test_the_school_chart_draws_the_yearly_threshold_whoever_costs_most(tenant):
+    senco = tenant.users["senco"]
+    completed_cycles(senco, tenant.pupil_1, 0, provision_cost="7500.00")
+    year_start, _ = tenant.authority.financial_year_containing(TODAY)
+    tenant.pupil_1.joined_school_on = max(year_start + datetime.timedelta(days=1), TODAY)
+    tenant.pupil_1.save()  # the costliest pupil joined part-way through the year
+    page = client_for(senco).get(reverse("pupils:school-provision-map", args=[tenant.school_1.pk])).content.decode()
+    chart = page[page.index("<svg") : page.index("</svg>")]
+    assert "Threshold £6,000.00" in chart

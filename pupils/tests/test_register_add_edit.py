@@ -317,6 +317,21 @@ def test_changing_a_name_only_is_audited_without_the_name(tenant):
     assert "Grace" not in str(event.changes)
 
 
+def test_duplicate_upn_of_a_removed_pupil_says_where_and_when_they_were_removed(tenant):
+    removed_on = TODAY - datetime.timedelta(days=12)
+    senco = tenant.users["senco"]
+    services.pupil_remove(actor=senco, scope=scope_for_membership(senco.memberships.get()),
+                          pupil_id=tenant.pupil_1.pk, removed_on=removed_on, reason="Progress")  # fmt: skip
+    response = post_add(senco, add_data(tenant.school_1, upn=tenant.pupil_1.upn, last_name="Hopper"))
+    assert_form_error(
+        response, "id_upn",
+        f"A pupil with this UPN was removed from the register at {tenant.school_1.name} on "
+        f"{removed_on.day} {removed_on:%B %Y}. Return them to the register from their record instead of adding "
+        "them again",
+    )  # fmt: skip
+    assert not Pupil.objects.filter(last_name="Hopper").exists()
+
+
 def test_saving_without_changes_leaves_no_audit_row(tenant):
     pupil = tenant.pupil_1
     assert post_edit(tenant.users["senco"], pupil, edit_data(pupil)).status_code == 302

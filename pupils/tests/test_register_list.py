@@ -92,6 +92,20 @@ def test_filters_by_year_status_need_and_school(tenant):
     assert len(names_on(get(officer, year="x", school="'; drop", status="Z", review="soon", sort="?"))) == 5
 
 
+def test_need_filter_matches_the_primary_or_the_secondary_need(tenant):
+    officer = tenant.users["la_officer"]
+    asd, mld = NeedType.objects.get(code="ASD"), NeedType.objects.get(code="MLD")
+    primary = f.make_pupil(tenant.school_1, primary_need=asd)
+    secondary = f.make_pupil(tenant.school_2, primary_need=mld, secondary_need=asd)
+    neither = f.make_pupil(tenant.school_3, primary_need=mld)
+    assert set(names_on(get(officer, need="ASD"))) == {label(primary), label(secondary)}
+    assert set(names_on(get(officer, need="asd"))) == {label(primary), label(secondary)}
+    assert set(names_on(get(officer, need="MLD"))) == {label(secondary), label(neither)}
+    assert names_on(get(officer, need="ASD", school=tenant.school_2.pk)) == [label(secondary)]
+    assert names_on(get(officer, need="NOPE")) == []
+    assert "Need (primary or secondary)" in get(officer)
+
+
 def test_school_filter_offers_only_the_users_visible_schools(world):
     tenant = world.a
     officer_page = get(tenant.users["la_officer"])
@@ -184,6 +198,26 @@ def test_sort_by_name_year_and_school(tenant):
     assert names_on(get(officer, sort="school")) == [label(p2), label(p3), label(p1)]
     assert names_on(get(officer, sort="name")) == sorted(map(label, (p1, p2, p3)))
     assert '<option value="review" selected>Next review date</option>' in get(officer, sort="review")
+
+
+def test_sort_by_school_keeps_each_schools_pupils_together_in_name_order_across_pages(tenant):
+    """Two schools may share a name: their pupils are not interleaved, and pages never repeat or skip."""
+    officer = tenant.users["la_officer"]
+    for school, name in ((tenant.school_1, "Oak"), (tenant.school_2, "Ash"), (tenant.school_3, "Ash")):
+        school.name = name
+        school.save()
+    for school in (tenant.school_1, tenant.school_2, tenant.school_3):
+        for n in range(8):
+            f.make_pupil(school, last_name=f"Zed{n % 3}")
+    rows = names_on(get(officer, sort="school")) + names_on(get(officer, sort="school", page=2))
+    from pupils.models import Pupil
+
+    expected = sorted(Pupil.objects.filter(local_authority=tenant.authority),
+                      key=lambda p: (p.school.name, p.school_id, p.last_name, p.first_name, p.pk))  # fmt: skip
+    assert rows == [label(p) for p in expected]
+    assert names_on(get(tenant.users["senco"], sort="school")) == sorted(
+        label(p) for p in Pupil.objects.filter(school=tenant.school_1)
+    )
 
 
 def test_list_is_paginated_with_a_count(tenant):

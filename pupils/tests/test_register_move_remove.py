@@ -226,3 +226,19 @@ def test_a_pupil_with_no_sen_needs_their_provision_changed_before_returning(tena
     assert "Change the pupil&#x27;s SEN provision to SEN Support or EHC plan" in summary_errors(response)
     pupil.refresh_from_db()
     assert not pupil.on_register
+
+
+def test_a_removed_pupils_record_links_its_senco_to_return_them_to_the_register(tenant):
+    senco = tenant.users["senco"]
+    post(senco, "remove", tenant.pupil_1, remove_data())
+    detail = reverse("pupils:detail", args=[tenant.pupil_1.pk])
+    page = client_for(senco).get(detail).content.decode()
+    return_url = reverse("pupils:return", args=[tenant.pupil_1.pk])
+    assert f'href="{return_url}" data-testid="return-to-register">Return to the register</a>' in page
+    assert reverse("pupils:remove", args=[tenant.pupil_1.pk]) not in page
+    assert client_for(senco).get(return_url).status_code == 200
+    assert return_url not in client_for(tenant.users["area_lead"]).get(detail).content.decode()
+    # On the register again, the link is to remove them instead.
+    post(senco, "return", tenant.pupil_1, {})
+    page = client_for(senco).get(detail).content.decode()
+    assert return_url not in page and reverse("pupils:remove", args=[tenant.pupil_1.pk]) in page
