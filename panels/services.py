@@ -667,7 +667,8 @@ def _write_decision(
             local_authority_id=funding_request.local_authority_id,
             action=f"panel_decision_{what}",
             obj=funding_request.pupil,
-            summary=f"Panel decision on funding request {funding_request.pk}: {decision.get_outcome_display()}",
+            summary=f"{meeting.panel.name} decision on funding request {funding_request.pk}: "
+            f"{decision.get_outcome_display().lower()}" + (" (a change to its earlier decision)" if corrects else ""),
         )
     if outcome == DecisionOutcome.DEFER:
         from panels.notifications import deferral_notify

@@ -199,7 +199,7 @@ def test_the_school_sees_the_panel_s_decision_and_asks_for_a_review(pw):
     assert FundingRequest.objects.get(pk=request.pk).status == RequestStatus.REVIEW_REQUESTED
     # The pupil's timeline says what the panel decided.
     timeline = text(senco.get(reverse("pupils:detail", args=[request.pupil_id])))
-    assert "Panel decision on funding request" in timeline or "declined" in timeline.lower()
+    assert f"{pw.panel.name} decision on funding request {request.pk}: decline" in timeline
 
 
 # Who may see what ---------------------------------------------------------------------------------------
