@@ -366,10 +366,13 @@ def test_issued_papers_are_built_and_each_reader_downloads_their_own_version(pw,
     full = officer.get(reverse("panels:pack-download", args=[meeting.pk]))
     assert full["Content-Type"] == "application/pdf" and full["Cache-Control"] == "no-store"
     assert b"".join(full.streaming_content).startswith(b"%PDF")
+    full.close()
     page = text(client_for(member).get(reverse("panels:meeting-detail", args=[meeting.pk])))
     assert "Your copy leaves out the 1 case on which you declared a conflict of interest" in page
     mine = client_for(member).get(reverse("panels:pack-download", args=[meeting.pk]))
     assert "your-copy" in mine["Content-Disposition"]
+    assert b"".join(mine.streaming_content).startswith(b"%PDF")
+    mine.close()
     downloads = AuditEvent.objects.filter(action="pack_downloaded").values_list("actor_id", flat=True)
     assert sorted(downloads) == sorted([pw.officer.pk, member.pk])
 
@@ -391,3 +394,16 @@ def test_minutes_and_letters_download_as_pdfs_and_are_audited(pw):
     assert {"minutes_downloaded", "letter_downloaded"} <= actions
     # A scheduled meeting has no minutes yet.
     assert client_for(pw.officer).get(reverse("panels:minutes-download", args=[schedule(pw).pk])).status_code == 404
+
+
+def test_a_conflicted_chair_gets_no_decision_form_for_that_case(pw):
+    issued_meeting(pw)
+    item = item_of(pw, pw.requests[0])
+    services.conflict_declare(actor=pw.chair, scope=scope_of(pw.chair), item_id=item.pk, reason="Governor there")
+    start_meeting(pw)
+    chair = client_for(pw.chair)
+    for name in ("panels:decide", "panels:decision-change"):
+        assert chair.get(reverse(name, args=[item.pk])).status_code == 404
+        assert chair.post(reverse(name, args=[item.pk]) + "?outcome=approve", {}).status_code == 404
+    assert "You declared a conflict of interest on this case" in text(chair.get(reverse("panels:case", args=[item.pk])))
+    assert not PanelDecision.objects.exists()
