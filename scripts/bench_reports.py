@@ -1,6 +1,8 @@
 """Budget report timings: a tenant with 40,000 pupils and 200,000 ledger entries, and how long its whole-
-tenant and locality reports take to build (figures, CSV, XLSX, PDF). Run through scripts/bench, which
-prepares the bench database and sets DATABASE_URL; the tenant is scripts/bench.py's, built once and reused.
+tenant and locality reports take to build (figures, CSV, XLSX, PDF), and what one approval costs on a pot
+of that ledger (the service and the guard check each commitment against the pot's balance). Run through
+scripts/bench, which prepares the bench database and sets DATABASE_URL; the tenant is scripts/bench.py's,
+built once and reused.
 
 The ledger is loaded with bulk_create in the order the ledger guard demands (budgets set first, then
 commitments that fit, then payments, releases and clawbacks within what each commitment still holds). The
@@ -17,6 +19,7 @@ import contextlib
 import datetime
 import os
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -30,12 +33,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "send_portal.settings.test")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="bench-reports-"))
 
 import bench  # scripts/bench.py: sets Django up, and builds the 40,000-pupil tenant
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Role
-from funding import reports
+from accounts.scoping import scope_for_membership
+from funding import ledger, reports, services
 from funding.models import Budget, EntryKind, LedgerEntry, PotKind
 from funding.report_models import BudgetReport
 from funding.report_services import report_build
@@ -195,15 +199,84 @@ def time_build(authority: LocalAuthority, year: datetime.date, locality: Localit
         )
 
 
+class _Rollback(Exception):
+    """Raised to undo the approval timings: the bench tenant's ledger stays as it was built."""
+
+
+def _median_ms(timings: list[float]) -> float:
+    return statistics.median(timings) * 1000
+
+
+def time_approvals(authority: LocalAuthority, year: datetime.date, runs: int = 15) -> None:
+    """One approval (the request workflow's approve, which writes the commitment through funding.ledger
+    and the guard trigger) on the locality pot with the most entries, and one ledger commitment on that
+    pot and on a new, empty pot. All inside one transaction that is rolled back afterwards."""
+    pot = (
+        Budget.objects.filter(local_authority=authority, financial_year_start=year, kind=PotKind.LOCALITY)
+        .annotate(n=models.Count("entries"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    assert pot is not None and pot.locality is not None
+    school = pot.locality.schools.order_by("name").first()
+    assert school is not None
+    senco = bench.user_with(authority, "bench-approval-senco@example.org", Role.SENCO, school=school)
+    lead = bench.user_with(authority, "bench-approval-lead@example.org", Role.AREA_SEND_LEAD, locality=pot.locality)
+    officer = bench.user_with(authority, "bench-la@example.org", Role.LA_OFFICER)
+    senco_scope = scope_for_membership(senco.memberships.get(local_authority=authority))
+    lead_scope = scope_for_membership(lead.memberships.get(local_authority=authority))
+    pupils = list(Pupil.objects.filter(school=school, on_register=True).order_by("pk")[:runs])
+    start, end = year, year + datetime.timedelta(days=30)
+    approve, commit_big, commit_empty = [], [], []
+    entries = pot.entries.count()
+    try:
+        with transaction.atomic():
+            for pupil in pupils:
+                draft = services.request_save_draft(
+                    actor=senco, scope=senco_scope, school_id=school.pk, pupil_id=pupil.pk,
+                    amount_requested=Decimal("100.00"), period_start=start, period_end=end,
+                    purpose="Bench approval", outcomes_served="Bench",
+                )  # fmt: skip
+                services.request_transition(actor=senco, scope=senco_scope, request_id=draft.pk, action="submit")
+                started = time.perf_counter()
+                services.request_transition(
+                    actor=lead, scope=lead_scope, request_id=draft.pk, action="approve", amount=Decimal("100.00"),
+                    start=start, end=end,
+                )  # fmt: skip
+                approve.append(time.perf_counter() - started)
+            empty = Budget.objects.create(
+                local_authority=authority,
+                kind=PotKind.TOP_UP,
+                name="Bench empty pot",
+                financial_year_start=datetime.date(year.year + 5, year.month, 1),
+            )
+            ledger.budget_set(actor=officer, budget_id=empty.pk, amount=Decimal("1000000.00"))
+            for budget, timings in ((pot, commit_big), (empty, commit_empty)):
+                for _ in range(runs):
+                    started = time.perf_counter()
+                    ledger.commit(actor=officer, budget_id=budget.pk, amount=Decimal("1.00"), memo="Bench")
+                    timings.append(time.perf_counter() - started)
+            raise _Rollback
+    except _Rollback:
+        pass
+    print(f"\nOne approval on {pot.name} ({entries:,} entries), median of {runs}: {_median_ms(approve):.1f} ms")
+    print(f"ledger.commit alone: {_median_ms(commit_big):.1f} ms on that pot, {_median_ms(commit_empty):.1f} ms on a "
+          "pot with one entry")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pupils", type=int, default=40_000)
     parser.add_argument("--entries", type=int, default=200_000)
     parser.add_argument("--with-guard", action="store_true", help="keep the ledger guard trigger on while loading")
+    parser.add_argument("--approvals-only", action="store_true", help="time the approvals, not the reports")
     args = parser.parse_args()
     authority = bench.build(args.pupils)
     year = financial_year_start(timezone.localdate(), authority.financial_year_start_month)
     build_ledger(authority, year, args.entries, with_guard=args.with_guard)
+    if args.approvals_only:
+        time_approvals(authority, year)
+        return
     entries = LedgerEntry.objects.filter(local_authority=authority).count()
     print(f"\nBudget reports for {authority.name}: {Pupil.objects.filter(local_authority=authority).count():,} pupils, "
           f"{entries:,} ledger entries (seconds)")  # fmt: skip
@@ -217,6 +290,7 @@ def main() -> None:
     started = time.perf_counter()
     outcome = report_build(report_id=report.pk, task_id="bench")
     print(f"\nthe Celery task's work, whole tenant, files stored: {time.perf_counter() - started:.2f} s ({outcome})")
+    time_approvals(authority, year)
 
 
 if __name__ == "__main__":
