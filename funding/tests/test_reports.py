@@ -512,11 +512,20 @@ def test_monthly_reports_one_per_tenant_per_month(world, django_capture_on_commi
 
 
 def test_the_beat_schedule_names_a_registered_task():
-    from funding.report_tasks import MONTHLY_SCHEDULE
+    """What the real Celery app's beat will run (its configuration comes from the Django settings)."""
+    from celery.schedules import crontab
+
     from send_portal.celery import app
 
-    for entry in MONTHLY_SCHEDULE.values():
+    app.loader.import_default_modules()  # what a worker does on start: autodiscover every app's tasks.py
+    schedule = app.conf.beat_schedule
+    assert schedule, "Celery beat has nothing to run"
+    for entry in schedule.values():
         assert entry["task"] in app.tasks
+    monthly = schedule["funding-monthly-budget-reports"]
+    assert monthly["task"] == "funding.schedule_monthly_reports"
+    assert monthly["schedule"] == crontab(minute=0, hour=5, day_of_month=1)  # 05:00 on the 1st of each month
+    assert monthly["options"]["expires"] == 12 * 60 * 60
     assert "funding.build_budget_report" in app.tasks
 
 
