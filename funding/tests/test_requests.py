@@ -59,6 +59,8 @@ def test_submit_routes_to_the_locality_and_approval_commits_the_money(tenant, po
     assert balance_of(pot).committed == D("2000.00")
     assert LedgerEntry.objects.get(funding_request=funding_request).committed_delta == D("2000.00")
     assert "approved" in mail.outbox[-1].subject and mail.outbox[-1].to == [tenant.users["senco"].email]
+    assert "Approved in part: £2,000.00" in mail.outbox[-1].body
+    assert "Conditions of the award: Termly report" in mail.outbox[-1].body
     assert [e.to_status for e in funding_request.events.all()] == ["submitted", "approved"]
 
 
