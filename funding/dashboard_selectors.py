@@ -96,12 +96,14 @@ def _queue_base(scope: Scope, locality_ids: Iterable[int] | None) -> QuerySet[Fu
 
 
 def _decided_since(now: datetime.datetime) -> Q:
-    """Approved or declined by the Area SEND Lead, or referred on to the central panel, lately. A referral
-    has no decided_at (funding.services._refer does not set it), so its last change stands in."""
+    """Approved or declined by the Area SEND Lead, or referred on to the central panel, lately. Referring
+    is the Area SEND Lead's decision and stamps decided_at like the others (funding.services._refer); a
+    referral recorded before it did has only its last change to go by."""
     since = now - datetime.timedelta(days=RECENTLY_DECIDED_DAYS)
     decided = Q(route=Route.LOCALITY, status__in=[RequestStatus.APPROVED, RequestStatus.DECLINED])
     referred = Q(route=Route.EXCEPTIONAL_PANEL, status=RequestStatus.REFERRED)
-    return decided & Q(decided_at__gte=since) | referred & Q(updated_at__gte=since)
+    when = Q(decided_at__gte=since) | Q(decided_at__isnull=True, updated_at__gte=since)
+    return decided & Q(decided_at__gte=since) | referred & when
 
 
 def _group_condition(group: str, today: datetime.date, now: datetime.datetime) -> Q:

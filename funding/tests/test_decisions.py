@@ -105,6 +105,9 @@ def test_the_queue_shows_the_right_requests_in_the_right_groups(world):
     approved = make_request(tenant, status=RequestStatus.APPROVED, decided_days_ago=1, submitted_days_ago=5)
     referred = make_request(tenant, status=RequestStatus.REFERRED, route=Route.EXCEPTIONAL_PANEL)
     long_ago = make_request(tenant, status=RequestStatus.DECLINED, decided_days_ago=60, submitted_days_ago=70)
+    # Referred 40 days ago (touched since, so its last change is recent): not a recent decision.
+    referred_long_ago = make_request(tenant, status=RequestStatus.REFERRED, route=Route.EXCEPTIONAL_PANEL,
+                                     decided_days_ago=40, submitted_days_ago=45)  # fmt: skip
     other_locality = make_request(tenant, school=tenant.school_3, submitted_days_ago=30)
     to_a_panel = make_request(tenant, route=Route.TOP_UP_PANEL, submitted_days_ago=30)
     draft = make_request(tenant, status=RequestStatus.DRAFT)
@@ -118,7 +121,7 @@ def test_the_queue_shows_the_right_requests_in_the_right_groups(world):
         "ageing": {str(old_new.pk), str(old_waiting.pk)},
         "decided": {str(approved.pk), str(referred.pk)},
     }
-    never = {str(r.pk) for r in (long_ago, other_locality, to_a_panel, draft, other_tenant)}
+    never = {str(r.pk) for r in (long_ago, referred_long_ago, other_locality, to_a_panel, draft, other_tenant)}
     assert not never & set().union(*shown.values())
     page = text(_queue(client, "new"))
     assert "New (2)" in page and "Waiting for information (2)" in page
