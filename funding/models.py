@@ -70,7 +70,11 @@ class Budget(TenantOwned):
 
 
 def financial_year_label(start: object) -> str:
+    """The short label: 2026-27 for a year from April 2026. A year that starts in January is one
+    calendar year, so its label is 2026."""
     year = getattr(start, "year", 0)
+    if getattr(start, "month", None) == 1:
+        return f"{year}"
     return f"{year}-{(year + 1) % 100:02d}"
 
 

@@ -35,7 +35,7 @@ from accounts.scoping import Scope, visible
 from funding.models import Budget, EntryKind, LedgerEntry, PotKind
 from funding.report_models import BudgetReport
 from funding.selectors import BALANCE_SUMS
-from funding.years import financial_year_end, financial_year_start
+from funding.years import financial_year_end, financial_year_start, financial_year_words
 from localities.models import LocalAuthority, Locality
 from pupils.selectors import spreadsheet_safe
 
@@ -189,8 +189,8 @@ class ReportData:
 
 
 def year_label(start: datetime.date) -> str:
-    """GOV.UK style: 2025 to 2026."""
-    return f"{start.year} to {start.year + 1}"
+    """GOV.UK style: 2025 to 2026 (2026 for a year that starts in January)."""
+    return financial_year_words(start)
 
 
 def scope_label(locality: Locality | None) -> str:
