@@ -246,7 +246,7 @@ class FundingRequest(TenantOwned):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(amount_requested__gt=0), name="request_amount_positive"),
-            models.CheckConstraint(condition=Q(period_end__gt=models.F("period_start")), name="request_period_order"),
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="request_period_order"),
             models.CheckConstraint(
                 condition=Q(pupil__isnull=False, group_intervention__isnull=True)
                 | Q(pupil__isnull=True, group_intervention__isnull=False),

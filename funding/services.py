@@ -35,8 +35,8 @@ def _period_errors(authority: LocalAuthority, start: datetime.date | None, end: 
     errors: dict[str, str] = {}
     if start is None or end is None:
         return errors
-    if end <= start:
-        errors["period_end"] = "The end date must be after the start date"
+    if end < start:  # a single day is a period: a one-off visit, an assessment
+        errors["period_end"] = "The end date must be the same as or after the start date"
         return errors
     this_year = financial_year_start(timezone.localdate(), authority.financial_year_start_month)
     last_allowed = financial_year_end(datetime.date(this_year.year + 1, this_year.month, 1))

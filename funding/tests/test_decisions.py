@@ -277,7 +277,7 @@ def test_an_approval_beyond_the_pot_is_refused_with_the_available_amount_and_not
      ({"amount": "3000"}, "You cannot approve more than the £2,400.00 asked for"),
      ({"amount": "12.345"}, "no more than 2 digits after the point"),
      ({"amount": ""}, "Enter the amount to approve"),
-     ({"period_end": "earlier"}, "The end date must be after the start date")],
+     ({"period_end": "earlier"}, "The end date must be the same as or after the start date")],
 )  # fmt: skip
 def test_approval_with_bad_input_is_refused_with_a_clear_error(tenant, pot, change, message):
     funding_request = make_request(tenant)

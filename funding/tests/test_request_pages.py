@@ -101,8 +101,7 @@ def test_the_form_offers_only_the_senco_s_own_register_and_preselects_the_pupil_
         ({"amount_requested": "10.555"}, "amount_requested", "The amount can only have pounds and pence"),
         ({"amount_requested": "2000000"}, "amount_requested", "The amount must be £1,000,000 or less"),
         ({"amount_requested": ""}, "amount_requested", "Enter the amount you are asking for"),
-        ({"period_end": YEAR_START - datetime.timedelta(days=1)}, "period_end", "The end date must be after the start date"),
-        ({"period_end": YEAR_START}, "period_end", "The end date must be after the start date"),
+        ({"period_end": YEAR_START - datetime.timedelta(days=1)}, "period_end", "The end date must be the same as or after the start date"),
         ({"period_start": YEAR_START - datetime.timedelta(days=400), "period_end": YEAR_START - datetime.timedelta(days=100)},
          "period_start", "this financial year or the next"),
         ({"period_start": YEAR_START + datetime.timedelta(days=800), "period_end": YEAR_START + datetime.timedelta(days=900)},
@@ -127,6 +126,17 @@ def test_bad_input_shows_a_specific_error_on_its_field_and_saves_nothing(tenant,
     assert message in page.split(f'id="id_{field}-error"')[1].split("</p>")[0]
     assert not FundingRequest.objects.exists()
     assert not AuditEvent.objects.filter(action="request_draft_saved").exists()
+
+
+def test_a_single_day_is_a_period_and_can_be_submitted_and_approved(tenant, pot):
+    """A one-off visit or assessment: it starts and ends on the same day."""
+    funding_request = create_draft(tenant, period_start=YEAR_START, period_end=YEAR_START, amount_requested="350")
+    assert (funding_request.period_start, funding_request.period_end) == (YEAR_START, YEAR_START)
+    act(tenant.users["senco"], funding_request, "submit")
+    act(tenant.users["area_lead"], funding_request, "approve", amount=D("350"), start=YEAR_START, end=YEAR_START)
+    funding_request.refresh_from_db()
+    assert funding_request.status == RequestStatus.APPROVED
+    assert "1 April" in text(detail(client_for(tenant.users["senco"]), funding_request)).split("Period")[1][:40]
 
 
 def test_another_school_s_pupil_posted_by_hand_is_refused(tenant):

@@ -80,7 +80,7 @@ def test_approval_beyond_the_pot_is_refused_and_nothing_changes(tenant, pot):
     ("overrides", "field", "message"),
     [({"amount_requested": D("0")}, "amount_requested", "more than £0"),
      ({"amount_requested": D("-5")}, "amount_requested", "more than £0"),
-     ({"period_end": financial_year_start(TODAY)}, "period_end", "after the start date"),
+     ({"period_end": financial_year_start(TODAY) - datetime.timedelta(days=1)}, "period_end", "the same as or after the start date"),
      ({"period_start": financial_year_start(TODAY) - datetime.timedelta(days=400),
        "period_end": financial_year_start(TODAY) - datetime.timedelta(days=100)}, "period_start", "this financial year or the next")],
 )  # fmt: skip
@@ -89,6 +89,17 @@ def test_bad_input_is_refused_with_a_clear_error_and_nothing_written(tenant, ove
         draft(tenant, **overrides)
     assert message in error.value.message_dict[field][0]
     assert not FundingRequest.objects.exists()
+
+
+def test_the_database_allows_a_single_day_but_not_a_period_that_ends_before_it_starts(tenant):
+    from django.db import IntegrityError, transaction
+
+    one_day = draft(tenant, period_end=financial_year_start(TODAY))
+    assert one_day.period_start == one_day.period_end
+    with pytest.raises(IntegrityError, match="request_period_order"), transaction.atomic():
+        FundingRequest.objects.filter(pk=one_day.pk).update(
+            period_end=one_day.period_start - datetime.timedelta(days=1)
+        )
 
 
 def test_refused_transitions(tenant, pot):
