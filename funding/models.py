@@ -183,14 +183,16 @@ class RequestStatus(models.TextChoices):
 class FundingRequestQuerySet(TenantQuerySet):
     def visible_to(self, scope: Scope) -> Self:
         qs = self.in_tenant(scope.local_authority_id)
-        if scope.sees_whole_tenant:
-            return qs
-        # SENCOs: their schools' requests; Area SEND Leads: their localities'; panel members: requests
-        # routed to their panels' pots (the panels issue narrows this to agendas).
-        # A request never submitted (a draft, or a draft withdrawn) stays the school's own.
+        # A request never submitted (a draft, or a draft withdrawn) stays the school's own: only its SENCOs
+        # see it, whatever anyone else's role. Once submitted: LA and finance officers see every request;
+        # Area SEND Leads their localities'; panel members those routed to their panels' pots (the panels
+        # issue narrows this to agendas).
+        own_school = Q(school_id__in=scope.school_ids)
         submitted = Q(submitted_at__isnull=False)
+        if scope.sees_whole_tenant:
+            return qs.filter(own_school | submitted)
         return qs.filter(
-            Q(school_id__in=scope.school_ids)
+            own_school
             | Q(school__locality_id__in=scope.locality_ids) & submitted
             | Q(route__in=[Route.TOP_UP_PANEL, Route.EXCEPTIONAL_PANEL], panel_id__in=scope.panel_ids) & submitted
         )

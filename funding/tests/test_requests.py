@@ -226,3 +226,29 @@ def test_withdrawing_a_draft_tells_nobody_and_keeps_it_from_the_area_lead(
     from accounts.scoping import visible
 
     assert not visible(FundingRequest, scope_of(tenant.users["area_lead"])).filter(pk=funding_request.pk).exists()
+
+
+def test_a_draft_is_private_to_the_school_s_sencos_whatever_the_reader_s_role(tenant, pot):
+    from accounts.scoping import visible
+
+    kept = draft(tenant)
+    withdrawn_draft = draft(tenant)
+    act(tenant, "senco", withdrawn_draft, "withdraw")
+    submitted = draft(tenant)
+    act(tenant, "senco", submitted, "submit")
+    withdrawn_after_submitting = draft(tenant)
+    act(tenant, "senco", withdrawn_after_submitting, "submit")
+    act(tenant, "senco", withdrawn_after_submitting, "withdraw")
+    sent = {submitted.pk, withdrawn_after_submitting.pk}
+    for role in ("la_officer", "finance_officer", "area_lead"):
+        seen = set(visible(FundingRequest, scope_of(tenant.users[role])).values_list("pk", flat=True))
+        assert seen == sent, role
+    assert set(visible(FundingRequest, scope_of(tenant.users["senco"])).values_list("pk", flat=True)) == {
+        kept.pk,
+        withdrawn_draft.pk,
+        *sent,
+    }
+    # An LA officer who is also the school's SENCO sees the school's drafts, as its SENCO.
+    officer = tenant.users["la_officer"]
+    f.grant(officer, tenant.authority, "senco", school=tenant.school_1)
+    assert kept.pk in set(visible(FundingRequest, scope_of(officer)).values_list("pk", flat=True))
