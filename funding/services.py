@@ -130,15 +130,13 @@ def request_save_draft(
 
 def route_for(funding_request: FundingRequest) -> tuple[str, Panel | None]:
     """Where the tenant's scheme sends a request: complex and exceptional needs to the central panel;
-    otherwise to the school's locality when the council runs locality budgets, else the top-up panel."""
+    otherwise to the school's locality when the council runs locality budgets (a scheme setting), else
+    the top-up panel."""
     panels = Panel.objects.filter(local_authority_id=funding_request.local_authority_id)
     if funding_request.is_exceptional:
         return Route.EXCEPTIONAL_PANEL, panels.filter(kind=PanelKind.EXCEPTIONAL_NEEDS).first()
     top_up_panel = panels.filter(kind=PanelKind.HIGH_NEEDS_TOP_UP).first()
-    has_locality_budgets = Budget.objects.filter(
-        local_authority_id=funding_request.local_authority_id, kind=PotKind.LOCALITY
-    ).exists()
-    if has_locality_budgets and funding_request.school.locality_id:
+    if funding_request.local_authority.runs_locality_budgets and funding_request.school.locality_id:
         # Where the council says so (a scheme setting), support that takes the pupil's provision above the
         # notional threshold goes to its top-up panel; the rest stays with the locality.
         pupil = funding_request.pupil

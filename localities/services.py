@@ -18,6 +18,7 @@ SCHEME_SETTING_FIELDS = (
     "early_adopter_schools_only",
     "ehcp_issued_before_excluded",
     "apportion_by",
+    "runs_locality_budgets",
     "above_threshold_to_top_up_panel",
 )
 

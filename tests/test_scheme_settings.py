@@ -105,3 +105,39 @@ def test_money_and_counts_use_text_inputs_with_an_inputmode(tenant):
         'id="id_notional_sen_threshold" ', ""
     )
     assert 'type="number"' not in page
+
+
+def test_la_officer_says_whether_the_council_runs_locality_budgets(tenant):
+    officer = tenant.users["la_officer"]
+    client = client_for(officer)
+    assert tenant.authority.runs_locality_budgets is True  # the default
+    form = client.get(reverse("localities:scheme-settings-edit")).content.decode()
+    assert 'name="runs_locality_budgets"' in form and "The council devolves budgets to its localities" in form
+    response = client.post(reverse("localities:scheme-settings-edit"), VALID, follow=True)  # the box left unticked
+    assert "No: requests go to the council&#x27;s panels" in response.content.decode()
+    tenant.authority.refresh_from_db()
+    assert tenant.authority.runs_locality_budgets is False
+    assert AuditEvent.objects.get(action="scheme_settings_changed").changes["runs_locality_budgets"] == [True, False]
+    response = client.post(
+        reverse("localities:scheme-settings-edit"), {**VALID, "runs_locality_budgets": "on"}, follow=True
+    )
+    assert "Yes: a locality school&#x27;s requests go to its Area SEND Lead" in response.content.decode()
+    tenant.authority.refresh_from_db()
+    assert tenant.authority.runs_locality_budgets is True
+
+
+def test_the_migration_keeps_each_council_s_routing_as_it_was(world):
+    """Before the setting, a council ran locality budgets when it had one: the migration says so for each."""
+    import importlib
+
+    from django.apps import apps
+
+    from tests import factories as f
+
+    migration = importlib.import_module("localities.migrations.0004_runs_locality_budgets")
+    f.make_budget(world.a.authority, locality=world.a.locality_1)
+    migration.from_locality_budgets(apps, None)
+    world.a.authority.refresh_from_db()
+    world.b.authority.refresh_from_db()
+    assert world.a.authority.runs_locality_budgets is True
+    assert world.b.authority.runs_locality_budgets is False

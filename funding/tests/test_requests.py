@@ -252,3 +252,19 @@ def test_a_draft_is_private_to_the_school_s_sencos_whatever_the_reader_s_role(te
     officer = tenant.users["la_officer"]
     f.grant(officer, tenant.authority, "senco", school=tenant.school_1)
     assert kept.pk in set(visible(FundingRequest, scope_of(officer)).values_list("pk", flat=True))
+
+
+def test_locality_routing_follows_the_scheme_setting_not_whether_a_budget_exists(tenant):
+    """A council that devolves budgets sends a locality school's request to its Area SEND Lead even before a
+    locality budget is set; one that does not sends it to the top-up panel even if a locality budget exists."""
+    from funding.models import Budget
+
+    funding_request = draft(tenant)
+    assert not Budget.objects.exists()
+    assert services.route_for(funding_request) == (Route.LOCALITY, None)
+    f.make_budget(tenant.authority, locality=tenant.locality_1, amount="10000.00", actor=tenant.users["la_officer"])
+    tenant.authority.runs_locality_budgets = False
+    tenant.authority.save()
+    funding_request.refresh_from_db()
+    route, panel = services.route_for(funding_request)
+    assert route == Route.TOP_UP_PANEL and panel.kind == "top_up"
