@@ -23,9 +23,9 @@ from funding.workflow import ACTIONS
 from funding.years import apportion, financial_year_end, financial_year_start
 from localities.models import LocalAuthority, ProvisionKind, School
 from panels.models import Panel, PanelKind
-from pupils.costs import scheme_refusals
+from pupils.costs import CostLine, PupilCosts, TopUpEligibility, scheme_refusals, top_up_eligibility
 from pupils.models import CycleStatus, GroupIntervention, Pupil
-from pupils.provision import pupil_provision_map
+from pupils.provision import PupilProvisionMap, pupil_provision_map
 from send_portal.text import long_date
 
 MAX_PERIOD_DAYS = 366
@@ -140,12 +140,53 @@ def route_for(funding_request: FundingRequest) -> tuple[str, Panel | None]:
         # Where the council says so (a scheme setting), support that takes the pupil's provision above the
         # notional threshold goes to its top-up panel; the rest stays with the locality.
         pupil = funding_request.pupil
-        if funding_request.local_authority.above_threshold_to_top_up_panel and top_up_panel and pupil:
-            costs = pupil_provision_map(pupil=pupil).costs
-            if costs.total + funding_request.amount_requested > costs.threshold:
-                return Route.TOP_UP_PANEL, top_up_panel
+        if (
+            funding_request.local_authority.above_threshold_to_top_up_panel
+            and top_up_panel
+            and pupil
+            and with_request(funding_request, pupil_provision_map(pupil=pupil).costs).above_threshold > 0
+        ):
+            return Route.TOP_UP_PANEL, top_up_panel
         return Route.LOCALITY, None
     return Route.TOP_UP_PANEL, top_up_panel
+
+
+def with_request(funding_request: FundingRequest, costs: PupilCosts) -> PupilCosts:
+    """The pupil's provision in place and, on top, what this request asks for: the cost that decides
+    whether it is top-up money (above the notional threshold), for routing and eligibility alike."""
+    asked = CostLine("request", f"Funding request {funding_request.pk}", "asked for", funding_request.amount_requested)
+    return PupilCosts(lines=[*costs.lines, asked], threshold=costs.threshold)
+
+
+def top_up_check(funding_request: FundingRequest, provision_map: PupilProvisionMap) -> TopUpEligibility:
+    """The council's top-up rules for this request: the provision in place plus the amount asked for
+    must come to more than the notional threshold, after the completed cycles the scheme asks for, for
+    a pupil still on the register. The scheme's own exclusions are checked by eligibility_for."""
+    pupil = provision_map.pupil
+    costs = provision_map.costs
+    combined = with_request(funding_request, costs)
+    result = top_up_eligibility(
+        costs=combined,
+        completed_cycles=provision_map.completed_cycles,
+        cycles_needed=funding_request.local_authority.min_completed_cycles_for_top_up,
+        on_register=pupil.on_register,
+    )
+    asked = funding_request.amount_requested
+    if combined.above_threshold > 0:
+        cost_reason = (
+            f"Provision in place costs £{costs.total:,.2f} a year; with the £{asked:,.2f} asked for it comes to "
+            f"£{combined.total:,.2f}, £{combined.above_threshold:,.2f} more than the £{costs.threshold:,.2f} the "
+            "school meets from its notional SEN budget."
+        )
+    else:
+        cost_reason = (
+            f"Provision in place costs £{costs.total:,.2f} a year; with the £{asked:,.2f} asked for it comes to "
+            f"£{combined.total:,.2f}, within the £{costs.threshold:,.2f} the school meets from its notional SEN "
+            "budget, so it is not for top-up funding."
+        )
+    # top_up_eligibility's first reason is its cost sentence, about provision in place only: say it with
+    # the request counted, as the decision was made.
+    return TopUpEligibility(eligible=result.eligible, reasons=[cost_reason, *result.reasons[1:]])
 
 
 def eligibility_for(funding_request: FundingRequest, route: str) -> dict[str, Any]:
@@ -165,10 +206,10 @@ def eligibility_for(funding_request: FundingRequest, route: str) -> dict[str, An
     if authority.early_adopter_schools_only and not refusals:
         reasons.append(f"{school.name} is an early-adopter mainstream school in the scheme.")
     if route == Route.TOP_UP_PANEL and pupil is not None:
-        provision_map = pupil_provision_map(pupil=pupil)
-        reasons.extend(provision_map.eligibility.reasons)
-        if not provision_map.eligibility.eligible:
-            refusals.extend(r for r in provision_map.eligibility.reasons if r not in refusals)
+        top_up = top_up_check(funding_request, pupil_provision_map(pupil=pupil))
+        reasons.extend(top_up.reasons)
+        if not top_up.eligible:
+            refusals.extend(r for r in top_up.reasons if r not in refusals)
     if (
         route in (Route.TOP_UP_PANEL, Route.EXCEPTIONAL_PANEL)
         and not Panel.objects.filter(
