@@ -31,6 +31,7 @@ from django.utils import timezone
 from accounts.scoping import Scope, visible
 from funding.banding_models import Band
 from funding.models import Budget, FundingRequest, LedgerEntry, PotKind, RequestStatus, Route, financial_year_label
+from funding.request_selectors import for_whom, pupil_visible_annotation
 from funding.selectors import ZERO, BudgetBalance, budgets_with_balances
 from funding.years import financial_year_end, financial_year_start
 from localities.models import Locality, School
@@ -128,6 +129,7 @@ def queue_requests(
         _queue_base(scope, scope.locality_ids if locality_ids is None else locality_ids)
         .filter(_group_condition(group, today, now))
         .select_related("school", "pupil", "group_intervention")
+        .annotate(pupil_visible=pupil_visible_annotation(scope))
     )
     if group == "decided":
         return requests.order_by(Coalesce("decided_at", "updated_at").desc(), "-pk")
@@ -174,10 +176,8 @@ class QueueRow:
 
     @property
     def for_whom(self) -> str:
-        pupil, group = self.request.pupil, self.request.group_intervention
-        if pupil is not None:
-            return f"{pupil.first_name} {pupil.last_name}"
-        return f"Group: {group.name}" if group is not None else ""
+        """The pupil's name only for a lead who may read the pupil (as on the request list)."""
+        return for_whom(self.request, pupil_visible=bool(getattr(self.request, "pupil_visible", False)))
 
 
 def queue_rows(requests: Iterable[FundingRequest], today: datetime.date | None = None) -> list[QueueRow]:
@@ -205,6 +205,7 @@ def request_for_decision(*, scope: Scope, pk: Any) -> FundingRequest:
         .filter(pk=pk, school__locality_id__in=scope.locality_ids)
         .exclude(status=RequestStatus.DRAFT)
         .select_related("school", "pupil", "group_intervention", "indicative_band", "panel")
+        .annotate(pupil_visible=pupil_visible_annotation(scope))
         .first()
         if str(pk).isdigit()
         else None

@@ -53,8 +53,9 @@ def request_filters_from_query(params: Any) -> dict[str, str]:
     return {"status": status if status in RequestStatus.values else ""}
 
 
-def _pupil_visible(scope: Scope) -> Exists | Value:
-    """Whether the row's pupil is one this scope may read (so their name can be shown): in the row's query."""
+def pupil_visible_annotation(scope: Scope) -> Exists | Value:
+    """Whether the row's pupil is one this scope may read (so their name can be shown): in the row's query.
+    A request stays with the school that made it; its pupil may since have moved out of the reader's reach."""
     pupils = visible(Pupil, scope)
     if pupils.query.is_empty():
         return Value(False, output_field=BooleanField())
@@ -66,7 +67,7 @@ def request_list_for_scope(*, scope: Scope, status: str = "") -> QuerySet[Fundin
     requests = visible(FundingRequest, scope).select_related("school", "pupil", "group_intervention")
     if status:
         requests = requests.filter(status=status)
-    return requests.annotate(pupil_visible=_pupil_visible(scope)).order_by("-created_at", "-pk")
+    return requests.annotate(pupil_visible=pupil_visible_annotation(scope)).order_by("-created_at", "-pk")
 
 
 @dataclass(frozen=True)

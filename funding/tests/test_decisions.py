@@ -143,6 +143,22 @@ def test_each_row_says_who_what_how_much_and_how_long_it_has_waited(tenant):
     assert ('govuk-tag--red">Over 10' in response.content.decode()) == (days > 10)
 
 
+def test_a_pupil_the_lead_may_no_longer_read_is_shown_by_reference_in_the_queue_and_on_the_decide_page(tenant):
+    """The request stays with the school that made it; the pupil has since moved to a school of another
+    locality, out of this Area SEND Lead's reach: the queue and the decide page show a reference, not a name."""
+    moved = make_request(tenant, pupil=tenant.pupil_3)  # made by school_1, for a pupil now at school_3
+    readable = make_request(tenant, school=tenant.school_2, pupil=tenant.pupil_2)
+    client = client_for(tenant.users["area_lead"])
+    row = text(_queue(client, "new"))
+    assert f"Pupil reference {tenant.pupil_3.pk}" in row
+    assert tenant.pupil_3.first_name not in row and tenant.pupil_3.last_name not in row
+    assert f"{tenant.pupil_2.first_name} {tenant.pupil_2.last_name}" in row and str(readable.pk) in row
+    page = text(client.get(decide_url(moved)))
+    assert f"Pupil reference {tenant.pupil_3.pk}" in page and tenant.pupil_3.last_name not in page
+    page = text(client.get(decide_url(readable)))
+    assert f"{tenant.pupil_2.first_name} {tenant.pupil_2.last_name}" in page
+
+
 def test_working_days_count_weekdays_only():
     monday = datetime.date(2026, 11, 16)
     assert dashboard_selectors.working_days_between(monday, monday + datetime.timedelta(days=7)) == 5
