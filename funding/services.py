@@ -316,6 +316,9 @@ def _submit(*, actor: Any, funding_request: FundingRequest) -> str:
         raise ValidationError(
             {"__all__": "The pupil is no longer on this school's SEN register, so this request cannot be submitted"}
         )
+    from funding.banding import scores_complete_check
+
+    scores_complete_check(funding_request=funding_request)
     route, panel = route_for(funding_request)
     eligibility = eligibility_for(funding_request, route)
     funding_request.route, funding_request.panel = route, panel
