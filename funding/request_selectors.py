@@ -188,6 +188,12 @@ def casework_for_page(funding_request: FundingRequest) -> dict[str, Any] | None:
             "review_on": _date_or_none(cycle.get("review_on")),
         }
     casework["provision"] = [{**line, "cost": Decimal(line["cost"])} for line in snapshot.get("provision", [])]
+    group = snapshot.get("group")
+    if group:  # requests submitted before the group's costs were attached have its name and size only
+        casework["group"] = {
+            **group,
+            **{key: Decimal(group[key]) for key in ("annual_cost", "cost_per_pupil") if group.get(key) is not None},
+        }
     for key in ("total", "threshold", "above_threshold"):
         if snapshot.get(key) is not None:
             casework[key] = Decimal(snapshot[key])

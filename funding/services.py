@@ -23,9 +23,17 @@ from funding.workflow import ACTIONS
 from funding.years import apportion, financial_year_end, financial_year_start
 from localities.models import LocalAuthority, ProvisionKind, School
 from panels.models import Panel, PanelKind
-from pupils.costs import CostLine, PupilCosts, TopUpEligibility, scheme_refusals, top_up_eligibility
+from pupils.costs import (
+    CostLine,
+    PupilCosts,
+    TopUpEligibility,
+    annual_cost,
+    hours_a_year,
+    scheme_refusals,
+    top_up_eligibility,
+)
 from pupils.models import CycleStatus, GroupIntervention, Pupil
-from pupils.provision import PupilProvisionMap, pupil_provision_map
+from pupils.provision import PupilProvisionMap, completed_cycle_counts, pupil_provision_map
 from send_portal.text import long_date
 
 MAX_PERIOD_DAYS = 366
@@ -189,11 +197,40 @@ def top_up_check(funding_request: FundingRequest, provision_map: PupilProvisionM
     return TopUpEligibility(eligible=result.eligible, reasons=[cost_reason, *result.reasons[1:]])
 
 
+def group_members(group: GroupIntervention) -> list[Pupil]:
+    """The pupils taking part in a group intervention: on the register at the group's school (those who
+    share its cost), in a stable order that says nothing about who they are."""
+    return list(
+        group.pupils.filter(on_register=True, school_id=group.school_id)
+        .select_related("primary_need", "secondary_need")
+        .order_by("nc_year", "pk")
+    )
+
+
+def _group_refusals(authority: LocalAuthority, members: list[Pupil]) -> list[str]:
+    """The scheme's EHC plan rule applied to each pupil of a group: how many it rules out, never who."""
+    cut_off = authority.ehcp_issued_before_excluded
+    if cut_off is None:
+        return []
+    affected = sum(1 for m in members if m.ehcp_issued_on is not None and m.ehcp_issued_on < cut_off)
+    if not affected:
+        return []
+    if affected == 1:
+        who = f"1 of the {len(members)} pupils in the group has an EHC plan"
+    else:
+        who = f"{affected} of the {len(members)} pupils in the group have EHC plans"
+    return [
+        f"{who} issued before {long_date(cut_off)}: the scheme does not fund plans issued before then, so it "
+        "cannot fund a group they are part of."
+    ]
+
+
 def eligibility_for(funding_request: FundingRequest, route: str) -> dict[str, Any]:
     """Whether the scheme allows this request, and why, in plain words (stored with the request)."""
     authority = funding_request.local_authority
     school = funding_request.school
     pupil = funding_request.pupil
+    group = funding_request.group_intervention
     reasons: list[str] = []
     refusals = scheme_refusals(
         early_adopter_schools_only=authority.early_adopter_schools_only,
@@ -205,6 +242,8 @@ def eligibility_for(funding_request: FundingRequest, route: str) -> dict[str, An
     )
     if authority.early_adopter_schools_only and not refusals:
         reasons.append(f"{school.name} is an early-adopter mainstream school in the scheme.")
+    if group is not None:
+        refusals.extend(_group_refusals(authority, group_members(group)))
     if route == Route.TOP_UP_PANEL and pupil is not None:
         top_up = top_up_check(funding_request, pupil_provision_map(pupil=pupil))
         reasons.extend(top_up.reasons)
@@ -227,7 +266,7 @@ def snapshot_for(funding_request: FundingRequest) -> dict[str, Any]:
     if pupil is None:
         group = funding_request.group_intervention
         assert group is not None
-        return {"group": {"name": group.name, "pupils": group.pupils.count()}}
+        return _group_snapshot(group)
     provision_map = pupil_provision_map(pupil=pupil)
     cycle = pupil.cycles.filter(status=CycleStatus.OPEN).first()
     return {
@@ -253,6 +292,40 @@ def snapshot_for(funding_request: FundingRequest) -> dict[str, Any]:
         "total": str(provision_map.costs.total),
         "threshold": str(provision_map.costs.threshold),
         "above_threshold": str(provision_map.costs.above_threshold),
+    }
+
+
+def _group_snapshot(group: GroupIntervention) -> dict[str, Any]:
+    """A group intervention's casework: what it costs a year and how, shared by how many pupils, and each
+    pupil's year group, needs and completed cycles. No names: a panel weighs needs, not identities."""
+    members = group_members(group)
+    completed = completed_cycle_counts(members)
+    if group.fixed_cost is not None:
+        costed = f"fixed cost £{group.fixed_cost:,.2f} a year"
+    else:
+        costed = (
+            f"{group.sessions_per_week} x {group.minutes_per_session} minutes a week for {group.weeks} weeks "
+            f"({hours_a_year(group)} hours) at £{group.hourly_cost or 0:,.2f} an hour"
+        )
+    return {
+        "group": {
+            "name": group.name,
+            "pupils": len(members),
+            "delivered_by": group.get_delivered_by_display(),
+            "costed": costed,
+            "annual_cost": str(annual_cost(group)),
+            "cost_per_pupil": str(annual_cost(group, shared_by=max(len(members), 1))),
+        },
+        "members": [
+            {
+                "year": member.get_nc_year_display(),
+                "sen_status": member.get_sen_status_display(),
+                "primary_need": str(member.primary_need) if member.primary_need else None,
+                "secondary_need": str(member.secondary_need) if member.secondary_need else None,
+                "completed_cycles": completed[member.pk],
+            }
+            for member in members
+        ],
     }
 
 
