@@ -229,6 +229,21 @@ def test_the_decide_page_offers_the_decisions_the_request_allows(tenant, pot):
     assert client.get(decide_url(submitted, "transfer_everything")).status_code == 404
 
 
+def test_the_approval_page_shows_each_pot_s_budget_committed_paid_and_available(tenant, pot):
+    from funding import ledger
+
+    officer = tenant.users["la_officer"]
+    earlier = ledger.commit(actor=officer, budget_id=pot.pk, amount=D("3000.00"), school_id=tenant.school_2.pk)
+    ledger.pay(actor=officer, commitment_id=earlier.pk, amount=D("1250.00"))
+    funding_request = submitted_through_the_workflow(tenant)
+    page = client_for(tenant.users["area_lead"]).get(decide_url(funding_request, "approve")).content.decode()
+    table = page.split('data-testid="pots"')[1].split("</table>")[0]
+    headers = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', table)
+    assert headers == ["Budget", "Budget", "Committed", "Paid", "Available"]
+    cells = re.findall(r'govuk-table__cell--numeric">([^<]+)</td>', table)
+    assert cells == ["£10,000.00", "£3,000.00", "£1,250.00", "£7,000.00"]
+
+
 def test_approve_in_full_writes_the_commitment_and_the_dashboard_shows_the_new_balance(
     tenant, pot, django_capture_on_commit_callbacks
 ):
@@ -406,7 +421,8 @@ def test_an_approval_across_two_financial_years_draws_on_each_years_pot(tenant, 
     funding_request = make_request(tenant, amount="1220.00", period_start=start, period_end=end)
     client = client_for(tenant.users["area_lead"])
     form = text(client.get(decide_url(funding_request, "approve")))
-    assert f"{pot} £10,000.00 £0.00 £10,000.00" in form and f"{next_pot} £5,000.00 £0.00 £5,000.00" in form
+    assert f"{pot} £10,000.00 £0.00 £0.00 £10,000.00" in form  # budget, committed, paid, available
+    assert f"{next_pot} £5,000.00 £0.00 £0.00 £5,000.00" in form
     assert client.post(decide_url(funding_request, "approve"), approve_data(funding_request)).status_code == 302
     assert (balance_of(pot).committed, balance_of(next_pot).committed) == (D("610.00"), D("610.00"))
     this_year_page = text(client.get(reverse("funding:dashboard")))
