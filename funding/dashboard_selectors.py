@@ -15,6 +15,7 @@ from django.db.models import (
     BooleanField,
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -30,7 +31,16 @@ from django.utils import timezone
 
 from accounts.scoping import Scope, visible
 from funding.banding_models import Band
-from funding.models import Budget, FundingRequest, LedgerEntry, PotKind, RequestStatus, Route, financial_year_label
+from funding.models import (
+    Budget,
+    EntryKind,
+    FundingRequest,
+    LedgerEntry,
+    PotKind,
+    RequestStatus,
+    Route,
+    financial_year_label,
+)
 from funding.request_selectors import for_whom, pupil_visible_annotation
 from funding.selectors import ZERO, BudgetBalance, budgets_with_balances
 from funding.years import financial_year_end, financial_year_start
@@ -283,11 +293,14 @@ def budget_with_balance(*, scope: Scope, pk: Any) -> Budget:
 
 
 def budget_entries(*, scope: Scope, budget: Budget) -> QuerySet[LedgerEntry]:
-    """A pot's ledger, newest first, on the (budget, created_at) index."""
+    """A pot's ledger, newest first, on the (budget, created_at) index; each entry with the one it
+    corrects, and whether it has been reversed (one query for the page)."""
+    reversals = LedgerEntry.objects.filter(corrects=OuterRef("pk"), kind=EntryKind.REVERSAL)
     return (
         visible(LedgerEntry, scope)
         .filter(budget=budget)
-        .select_related("school", "created_by")
+        .select_related("school", "created_by", "corrects")
+        .annotate(is_reversed=Exists(reversals))
         .order_by("-created_at", "-pk")
     )
 

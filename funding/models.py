@@ -87,6 +87,12 @@ class EntryKind(models.TextChoices):
     RELEASE = "release", "Unspent commitment released"
     PAYMENT = "payment", "Payment"
     CLAWBACK = "clawback", "Clawback"
+    REVERSAL = "reversal", "Reversal of an entry made in error"
+
+
+# Entries a reversal may undo: money recorded in error. A commitment is given back with a release; a
+# budget set, a transfer or another reversal is corrected by a new adjustment or transfer instead.
+REVERSIBLE_KINDS = frozenset({EntryKind.PAYMENT, EntryKind.ADJUSTMENT, EntryKind.RELEASE, EntryKind.CLAWBACK})
 
 
 def _shape(kind: str, budget: str, committed: str, paid: str) -> Q:
@@ -109,9 +115,11 @@ class LedgerEntryQuerySet(TenantQuerySet):
 
 class LedgerEntry(TenantOwned):
     """Append-only: never updated or deleted (a PostgreSQL trigger refuses it); a correction is a new
-    entry that points at the one it corrects. Each entry moves one or more of three running totals of
-    its budget: the budget itself, what is committed, and what is paid. The database refuses any entry
-    that would leave committed above the budget, or paid above committed (see migration 0002)."""
+    entry that points at the one it corrects (`corrects`): a payment, release or clawback points at its
+    commitment, a reversal at the entry made in error, whose deltas it negates. Each entry moves one or
+    more of three running totals of its budget: the budget itself, what is committed, and what is paid.
+    The database refuses any entry that would leave committed above the budget, or paid above committed
+    (see migrations 0002 and 0008)."""
 
     budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="entries")
     kind = models.CharField(max_length=14, choices=EntryKind.choices)
@@ -145,8 +153,14 @@ class LedgerEntry(TenantOwned):
                 | _shape(EntryKind.COMMITMENT, "0", "+", "0")
                 | _shape(EntryKind.RELEASE, "0", "-", "0")
                 | _shape(EntryKind.PAYMENT, "0", "0", "+")
-                | _shape(EntryKind.CLAWBACK, "0", "-", "-"),
+                | _shape(EntryKind.CLAWBACK, "0", "-", "-")
+                # A reversal mirrors the entry it reverses (the ledger guard checks each delta against it).
+                | Q(kind=EntryKind.REVERSAL, corrects__isnull=False)
+                & (~Q(budget_delta=0) | ~Q(committed_delta=0) | ~Q(paid_delta=0)),
                 name="ledger_entry_shape_matches_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["corrects"], condition=Q(kind=EntryKind.REVERSAL), name="ledger_entry_reversed_once"
             ),
             models.CheckConstraint(
                 condition=Q(period_start__isnull=True) | Q(period_end__gte=models.F("period_start")),
@@ -162,6 +176,11 @@ class LedgerEntry(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.budget_id}"
+
+    @property
+    def is_reversible(self) -> bool:
+        """A kind of entry a reversal may undo (whether it already has been is a query: see budget_entries)."""
+        return self.kind in REVERSIBLE_KINDS
 
 
 class Route(models.TextChoices):

@@ -238,8 +238,9 @@ def _by_month(entries: QuerySet[LedgerEntry], names: dict[int, str]) -> list[Mon
         .annotate(month=TruncMonth("created_at", tzinfo=timezone.get_default_timezone()))
         .values("budget_id", "month")
         .annotate(
-            new=Coalesce(Sum("committed_delta", filter=Q(committed_delta__gt=0)), ZERO),
-            released=Coalesce(Sum("committed_delta", filter=Q(committed_delta__lt=0)), ZERO),
+            new=Coalesce(Sum("committed_delta", filter=Q(kind=EntryKind.COMMITMENT)), ZERO),
+            # Releases and clawbacks, less any reversed in error (a reversal of a release commits again).
+            released=Coalesce(Sum("committed_delta", filter=~Q(kind=EntryKind.COMMITMENT)), ZERO),
         )
         .order_by()
     )
@@ -319,7 +320,9 @@ def report_data(*, local_authority_id: int, locality_id: int | None, year_start:
 
 def commitments(*, local_authority_id: int, data: ReportData) -> Iterator[CommitmentRow]:
     """Every commitment of the report's pots, oldest first, with what was released, clawed back or paid
-    against it since, streamed from a server-side cursor."""
+    against it since (less any of those reversed in error), streamed from a server-side cursor. The ledger
+    guard lets only a reversal correct an entry that is not a commitment, and the database lets an entry be
+    reversed once, so joining a commitment's corrections to their reversals counts each entry once."""
     names = data.pot_names
     if not names:
         return
@@ -329,8 +332,10 @@ def commitments(*, local_authority_id: int, data: ReportData) -> Iterator[Commit
         .values("pk", "budget_id", "funding_request_id", "school__name", "school__urn", "committed_delta",
                 "period_start", "period_end", "created_at")
         .annotate(
-            corrected=Coalesce(Sum("corrections__committed_delta"), ZERO),
-            paid=Coalesce(Sum("corrections__paid_delta"), ZERO),
+            corrected=Coalesce(Sum("corrections__committed_delta"), ZERO)
+            + Coalesce(Sum("corrections__corrections__committed_delta"), ZERO),
+            paid=Coalesce(Sum("corrections__paid_delta"), ZERO)
+            + Coalesce(Sum("corrections__corrections__paid_delta"), ZERO),
         )
         .order_by("created_at", "pk")
     )  # fmt: skip
