@@ -69,6 +69,31 @@ class Budget(TenantOwned):
         return f"{self.name} {financial_year_label(self.financial_year_start)}"
 
 
+class BudgetTotals(models.Model):
+    """A pot's running totals of its ledger: budget, committed and paid. Kept by the ledger guard as it
+    writes each entry, in the same statement and under the pot's row lock (migration 0009), so checking an
+    entry against the pot takes one row, not a sum over its whole ledger. Never written by the application
+    (a trigger refuses it); always equal to the sums of the pot's entries (funding/tests/test_ledger.py).
+    A pot with no entries yet has no row."""
+
+    budget = models.OneToOneField(Budget, on_delete=models.PROTECT, primary_key=True, related_name="totals")
+    budget_total = models.DecimalField(max_digits=14, decimal_places=2)
+    committed = models.DecimalField(max_digits=14, decimal_places=2)
+    paid = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name_plural = "budget totals"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(committed__lte=models.F("budget_total"), paid__lte=models.F("committed"), paid__gte=0),
+                name="budget_totals_not_overspent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Totals of budget {self.budget_id}"
+
+
 def financial_year_label(start: object) -> str:
     """The short label: 2026-27 for a year from April 2026. A year that starts in January is one
     calendar year, so its label is 2026."""

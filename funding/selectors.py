@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.scoping import Scope, visible
-from funding.models import Budget, LedgerEntry
+from funding.models import Budget, BudgetTotals, LedgerEntry
 
 ZERO = Decimal("0.00")
 
@@ -38,6 +38,16 @@ BALANCE_SUMS = {
 
 
 def balance_of(budget: Budget) -> BudgetBalance:
+    """A pot's balance from the running totals the ledger guard keeps with every entry (one row, however
+    long the pot's ledger): what funding.ledger checks a movement against, under the pot's row lock."""
+    totals = BudgetTotals.objects.filter(budget_id=budget.pk).values_list("budget_total", "committed", "paid").first()
+    if totals is None:  # nothing written to the pot yet
+        return BudgetBalance(ZERO, ZERO, ZERO)
+    return BudgetBalance(*totals)
+
+
+def balance_from_ledger(budget: Budget) -> BudgetBalance:
+    """The same balance summed from the pot's ledger entries (what the running totals must always equal)."""
     totals = Budget.objects.filter(pk=budget.pk).aggregate(
         budget=Coalesce(Sum("entries__budget_delta"), ZERO),
         committed=Coalesce(Sum("entries__committed_delta"), ZERO),

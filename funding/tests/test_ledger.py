@@ -229,3 +229,68 @@ def test_the_database_refuses_a_reversal_that_does_not_mirror_its_entry(tenant, 
     with pytest.raises(IntegrityError, match="only a reversal"), transaction.atomic():
         LedgerEntry.objects.create(local_authority=tenant.authority, budget=pot, kind=EntryKind.PAYMENT,
                                    paid_delta=D("1"), corrects=payment, created_by=officer)  # fmt: skip
+
+
+# Running totals: kept by the guard, always the ledger's sums ----------------------------------------------
+
+
+def test_the_running_totals_equal_the_ledger_s_sums_after_every_kind_of_entry(tenant, pot):
+    """A long random mix of every movement (many refused) over three pots: after each one, every pot's
+    running totals are exactly the sums of its entries."""
+    import random
+
+    from funding.selectors import balance_from_ledger
+
+    officer = tenant.users["la_officer"]
+    other = f.make_budget(tenant.authority, locality=tenant.locality_2, amount="20000.00", actor=officer)
+    central = f.make_budget(tenant.authority, kind="top_up", panel=tenant.panel, actor=officer)  # no entry yet
+    pots = [pot, other, central]
+    assert balance_of(central) == balance_from_ledger(central) == ledger.BudgetBalance(D("0"), D("0"), D("0"))
+    rng = random.Random(20261201)
+    commitments, corrections = [], []
+    for _ in range(160):
+        budget = rng.choice(pots)
+        amount = D(rng.randrange(1, 2_000_000)) / 100
+        move = rng.choice(["set", "adjust", "transfer", "commit", "pay", "release", "clawback", "reverse", "raw"])
+        try:
+            if move == "set":
+                ledger.budget_set(actor=officer, budget_id=budget.pk, amount=amount)
+            elif move == "adjust":
+                corrections.append(ledger.budget_adjust(actor=officer, budget_id=budget.pk,
+                                                        change=amount * rng.choice([1, -1]), memo="x"))  # fmt: skip
+            elif move == "transfer":
+                ledger.transfer(actor=officer, from_budget_id=budget.pk, to_budget_id=rng.choice(pots).pk,
+                                amount=amount, memo="x")  # fmt: skip
+            elif move == "commit":
+                commitments.append(ledger.commit(actor=officer, budget_id=budget.pk, amount=amount))
+            elif move in ("pay", "release", "clawback") and commitments:
+                act = {"pay": ledger.pay, "release": ledger.release, "clawback": ledger.clawback}[move]
+                corrections.append(act(actor=officer, commitment_id=rng.choice(commitments).pk, amount=amount / 10,
+                                       memo="x"))  # fmt: skip
+            elif move == "reverse" and corrections:
+                ledger.reverse(actor=officer, entry_id=rng.choice(corrections).pk, memo="In error")
+            elif move == "raw":  # straight to the table: the guard alone stands between it and an overspend
+                with transaction.atomic():
+                    LedgerEntry.objects.create(local_authority=tenant.authority, budget=budget, created_by=officer,
+                                               kind=EntryKind.COMMITMENT, committed_delta=amount * 1000)  # fmt: skip
+        except (ValidationError, IntegrityError):
+            pass
+        for each in pots:
+            assert balance_of(each) == balance_from_ledger(each), (move, each.pk)
+    assert LedgerEntry.objects.filter(kind=EntryKind.REVERSAL).exists()
+    assert LedgerEntry.objects.count() > 60
+
+
+def test_the_running_totals_are_written_by_the_ledger_guard_only(tenant, pot):
+    from funding.models import BudgetTotals
+
+    totals = BudgetTotals.objects.get(budget=pot)
+    assert (totals.budget_total, totals.committed, totals.paid) == (D("100000.00"), D("0.00"), D("0.00"))
+    with pytest.raises(DatabaseError, match="kept by the ledger guard"), transaction.atomic():
+        BudgetTotals.objects.filter(budget=pot).update(budget_total=D("1000000.00"))
+    with pytest.raises(DatabaseError, match="kept by the ledger guard"), transaction.atomic():
+        BudgetTotals.objects.filter(budget=pot).delete()
+    other = f.make_budget(tenant.authority, locality=tenant.locality_2)
+    with pytest.raises(DatabaseError, match="kept by the ledger guard"), transaction.atomic():
+        BudgetTotals.objects.create(budget=other, budget_total=D("5"), committed=D("0"), paid=D("0"))
+    assert balance_of(pot).budget == D("100000.00") and balance_of(other).budget == D("0")
