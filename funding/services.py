@@ -162,7 +162,7 @@ def route_for(funding_request: FundingRequest) -> tuple[str, Panel | None]:
 def with_request(funding_request: FundingRequest, costs: PupilCosts) -> PupilCosts:
     """The pupil's provision in place and, on top, what this request asks for: the cost that decides
     whether it is top-up money (above the notional threshold), for routing and eligibility alike."""
-    asked = CostLine("request", f"Funding request {funding_request.pk}", "asked for", funding_request.amount_requested)
+    asked = CostLine("request", "This request", "the amount asked for", funding_request.amount_requested)
     return PupilCosts(lines=[*costs.lines, asked], threshold=costs.threshold)
 
 
