@@ -44,6 +44,26 @@ class BandingSummary:
     def complete(self) -> bool:
         return all(score is not None for _, score, _ in self.rows)
 
+    @property
+    def not_scored(self) -> list[str]:
+        return [domain.name for domain, score, _ in self.rows if score is None]
+
+
+def scores_complete_check(*, funding_request: FundingRequest) -> None:
+    """Where the council uses banding, a pupil's request is submitted only with every need domain scored,
+    so the indicative band the decision-maker sees is the whole picture. Refused in plain words."""
+    if funding_request.pupil_id is None or not uses_banding(local_authority_id=funding_request.local_authority_id):
+        return
+    missing = banding_summary(funding_request=funding_request).not_scored
+    if missing:
+        domains = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
+        raise ValidationError(
+            {
+                "__all__": f"Score the pupil's needs in every domain of {funding_request.local_authority.name}'s "
+                f"banding before you submit: {domains} {'is' if len(missing) == 1 else 'are'} not scored yet."
+            }
+        )
+
 
 def banding_summary(*, funding_request: FundingRequest) -> BandingSummary:
     domains = matrix(local_authority_id=funding_request.local_authority_id)

@@ -224,3 +224,17 @@ def commitment_act(*, actor: Any, scope: Scope, entry_id: int, action: str, amou
     if action == "release":
         return ledger.release(actor=actor, commitment_id=commitment.pk, amount=amount, memo=memo)
     return ledger.clawback(actor=actor, commitment_id=commitment.pk, amount=amount, memo=memo)
+
+
+def entry_reverse(*, actor: Any, scope: Scope, entry_id: int, reason: str) -> LedgerEntry:
+    """An LA officer reverses an entry of their council's ledger made in error (a payment, an adjustment,
+    a release or a clawback), with the reason: a new entry negating it, audited like every ledger write.
+    Another tenant's entry is not found."""
+    _require_la_officer(scope)
+    entry = access(LedgerEntry, scope, entry_id)
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the entry is being reversed"})
+    try:
+        return ledger.reverse(actor=actor, entry_id=entry.pk, memo=reason.strip())
+    except ValidationError as error:
+        raise _renamed(error, {"memo": "reason"}) from error

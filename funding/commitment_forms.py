@@ -13,3 +13,12 @@ class CommitmentActionForm(GovukForm):
         error_messages={"required": "Enter the amount", "invalid": "Enter an amount of money, like 1200.00"},
     )
     memo = forms.CharField(label="Reason or reference", max_length=255, required=False)
+
+
+class ReverseEntryForm(GovukForm):
+    reason = forms.CharField(
+        label="Why it is being reversed",
+        help_text="For example, the invoice was paid twice, or the adjustment was for the wrong budget",
+        max_length=255,
+        error_messages={"required": "Enter why the entry is being reversed"},
+    )

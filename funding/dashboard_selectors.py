@@ -15,6 +15,7 @@ from django.db.models import (
     BooleanField,
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -30,7 +31,17 @@ from django.utils import timezone
 
 from accounts.scoping import Scope, visible
 from funding.banding_models import Band
-from funding.models import Budget, FundingRequest, LedgerEntry, PotKind, RequestStatus, Route, financial_year_label
+from funding.models import (
+    Budget,
+    EntryKind,
+    FundingRequest,
+    LedgerEntry,
+    PotKind,
+    RequestStatus,
+    Route,
+    financial_year_label,
+)
+from funding.request_selectors import for_whom, pupil_visible_annotation
 from funding.selectors import ZERO, BudgetBalance, budgets_with_balances
 from funding.years import financial_year_end, financial_year_start
 from localities.models import Locality, School
@@ -96,12 +107,14 @@ def _queue_base(scope: Scope, locality_ids: Iterable[int] | None) -> QuerySet[Fu
 
 
 def _decided_since(now: datetime.datetime) -> Q:
-    """Approved or declined by the Area SEND Lead, or referred on to the central panel, lately. A referral
-    has no decided_at (funding.services._refer does not set it), so its last change stands in."""
+    """Approved or declined by the Area SEND Lead, or referred on to the central panel, lately. Referring
+    is the Area SEND Lead's decision and stamps decided_at like the others (funding.services._refer); a
+    referral recorded before it did has only its last change to go by."""
     since = now - datetime.timedelta(days=RECENTLY_DECIDED_DAYS)
     decided = Q(route=Route.LOCALITY, status__in=[RequestStatus.APPROVED, RequestStatus.DECLINED])
     referred = Q(route=Route.EXCEPTIONAL_PANEL, status=RequestStatus.REFERRED)
-    return decided & Q(decided_at__gte=since) | referred & Q(updated_at__gte=since)
+    when = Q(decided_at__gte=since) | Q(decided_at__isnull=True, updated_at__gte=since)
+    return decided & Q(decided_at__gte=since) | referred & when
 
 
 def _group_condition(group: str, today: datetime.date, now: datetime.datetime) -> Q:
@@ -126,6 +139,7 @@ def queue_requests(
         _queue_base(scope, scope.locality_ids if locality_ids is None else locality_ids)
         .filter(_group_condition(group, today, now))
         .select_related("school", "pupil", "group_intervention")
+        .annotate(pupil_visible=pupil_visible_annotation(scope))
     )
     if group == "decided":
         return requests.order_by(Coalesce("decided_at", "updated_at").desc(), "-pk")
@@ -172,10 +186,8 @@ class QueueRow:
 
     @property
     def for_whom(self) -> str:
-        pupil, group = self.request.pupil, self.request.group_intervention
-        if pupil is not None:
-            return f"{pupil.first_name} {pupil.last_name}"
-        return f"Group: {group.name}" if group is not None else ""
+        """The pupil's name only for a lead who may read the pupil (as on the request list)."""
+        return for_whom(self.request, pupil_visible=bool(getattr(self.request, "pupil_visible", False)))
 
 
 def queue_rows(requests: Iterable[FundingRequest], today: datetime.date | None = None) -> list[QueueRow]:
@@ -203,6 +215,7 @@ def request_for_decision(*, scope: Scope, pk: Any) -> FundingRequest:
         .filter(pk=pk, school__locality_id__in=scope.locality_ids)
         .exclude(status=RequestStatus.DRAFT)
         .select_related("school", "pupil", "group_intervention", "indicative_band", "panel")
+        .annotate(pupil_visible=pupil_visible_annotation(scope))
         .first()
         if str(pk).isdigit()
         else None
@@ -280,11 +293,14 @@ def budget_with_balance(*, scope: Scope, pk: Any) -> Budget:
 
 
 def budget_entries(*, scope: Scope, budget: Budget) -> QuerySet[LedgerEntry]:
-    """A pot's ledger, newest first, on the (budget, created_at) index."""
+    """A pot's ledger, newest first, on the (budget, created_at) index; each entry with the one it
+    corrects, and whether it has been reversed (one query for the page)."""
+    reversals = LedgerEntry.objects.filter(corrects=OuterRef("pk"), kind=EntryKind.REVERSAL)
     return (
         visible(LedgerEntry, scope)
         .filter(budget=budget)
-        .select_related("school", "created_by")
+        .select_related("school", "created_by", "corrects")
+        .annotate(is_reversed=Exists(reversals))
         .order_by("-created_at", "-pk")
     )
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("budgets/<int:pk>/adjust/", decision_views.budget_adjust, name="budget-adjust"),
     path("budgets/<int:pk>/transfer/", decision_views.budget_transfer, name="budget-transfer"),
     path("commitments/<int:pk>/<str:action>/", commitment_views.commitment_action, name="commitment-action"),
+    path("ledger/<int:pk>/reverse/", commitment_views.entry_reverse, name="entry-reverse"),
     path("dashboard/", decision_views.dashboard, name="dashboard"),
     path("overview/", decision_views.la_overview, name="la-overview"),
     path("timeliness/", decision_views.timeliness, name="timeliness"),

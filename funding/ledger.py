@@ -10,9 +10,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from audit.services import audit_record
-from funding.models import Budget, EntryKind, LedgerEntry
+from funding.models import REVERSIBLE_KINDS, Budget, EntryKind, LedgerEntry
 from funding.selectors import BudgetBalance, balance_of
 
 
@@ -48,7 +49,8 @@ def _write(*, actor: Any, budget: Budget, kind: str, memo: str = "", **fields: A
         local_authority_id=budget.local_authority_id,
         action=f"ledger_{kind}",
         obj=budget,
-        summary=f"{entry.get_kind_display()} on budget {budget.pk}: ledger entry {entry.pk}",
+        summary=f"{entry.get_kind_display()} on budget {budget.pk}: ledger entry {entry.pk}"
+        + (f", correcting entry {entry.corrects_id}" if entry.corrects_id else ""),
     )
     return entry
 
@@ -135,8 +137,11 @@ def _against(entry_id: int, budget: Budget) -> LedgerEntry:
 
 
 def outstanding(commitment: LedgerEntry) -> tuple[Decimal, Decimal]:
-    """(committed still held, paid) for one commitment and the entries that correct it."""
-    related = LedgerEntry.objects.filter(corrects=commitment)
+    """(committed still held, paid) for one commitment: its payments, releases and clawbacks, and the
+    reversals of any of those made in error."""
+    related = LedgerEntry.objects.filter(
+        Q(corrects=commitment) | Q(corrects__corrects=commitment, kind=EntryKind.REVERSAL)
+    )
     held = commitment.committed_delta + sum((e.committed_delta for e in related), Decimal("0"))
     paid = sum((e.paid_delta for e in related), Decimal("0"))
     return held, paid
@@ -192,5 +197,55 @@ def clawback(*, actor: Any, commitment_id: int, amount: Decimal, memo: str) -> L
         )  # fmt: skip
 
 
+ENTRY_NOUNS = {EntryKind.ADJUSTMENT: "adjustment", EntryKind.BUDGET_SET: "budget set", EntryKind.REVERSAL: "reversal",
+               EntryKind.TRANSFER_IN: "transfer", EntryKind.TRANSFER_OUT: "transfer"}  # fmt: skip
+
+
+def reverse(*, actor: Any, entry_id: int, memo: str) -> LedgerEntry:
+    """Undo an entry made in error with a new entry that negates each of its deltas and points at it: a
+    payment recorded by mistake (the commitment stays as it was), a wrong adjustment, a release or a
+    clawback. Once per entry; refused when the pot no longer has the money it would take back, or when
+    what it undoes has since been undone another way (a payment already clawed back)."""
+    if not memo.strip():
+        raise ValidationError({"memo": "Enter why the entry is being reversed"})
+    with transaction.atomic():
+        entry = LedgerEntry.objects.get(pk=entry_id)
+        budget = _lock(entry.budget_id)
+        entry = LedgerEntry.objects.select_related("corrects").get(pk=entry_id, budget=budget)
+        label = ENTRY_NOUNS.get(entry.kind, entry.get_kind_display().lower())
+        if entry.kind not in REVERSIBLE_KINDS:
+            raise ValidationError(
+                f"A {label} cannot be reversed. Release a commitment's unspent money instead, or correct a budget, "
+                "a transfer or a reversal with a new adjustment or transfer."
+            )
+        if LedgerEntry.objects.filter(corrects=entry, kind=EntryKind.REVERSAL).exists():
+            raise ValidationError("This entry has already been reversed: an entry can only be reversed once")
+        balance = balance_of(budget)
+        after = BudgetBalance(
+            budget=balance.budget - entry.budget_delta,
+            committed=balance.committed - entry.committed_delta,
+            paid=balance.paid - entry.paid_delta,
+        )
+        if after.available < 0:
+            raise ValidationError(
+                {
+                    "amount": f"{budget} has £{balance.available:,.2f} available: reversing this {label} needs "
+                    f"£{-(after.available - balance.available):,.2f}. Nothing has been written."
+                }
+            )
+        if entry.corrects is not None and entry.corrects.kind == EntryKind.COMMITMENT:
+            held, paid = outstanding(entry.corrects)
+            if paid - entry.paid_delta < 0 or held - entry.committed_delta < paid - entry.paid_delta:
+                raise ValidationError(
+                    f"This {label} cannot be reversed: only £{paid:,.2f} of its commitment is still paid, after "
+                    "a clawback. Reverse the clawback first."
+                )
+        return _write(
+            actor=actor, budget=budget, kind=EntryKind.REVERSAL, budget_delta=-entry.budget_delta,
+            committed_delta=-entry.committed_delta, paid_delta=-entry.paid_delta, corrects=entry, memo=memo.strip(),
+            funding_request=entry.funding_request, school=entry.school, pupil=entry.pupil,
+        )  # fmt: skip
+
+
 __all__ = ["BudgetBalance", "Overspend", "budget_adjust", "budget_set", "clawback", "commit", "pay", "release",
-           "transfer"]  # fmt: skip
+           "reverse", "transfer"]  # fmt: skip

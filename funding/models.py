@@ -69,8 +69,37 @@ class Budget(TenantOwned):
         return f"{self.name} {financial_year_label(self.financial_year_start)}"
 
 
+class BudgetTotals(models.Model):
+    """A pot's running totals of its ledger: budget, committed and paid. Kept by the ledger guard as it
+    writes each entry, in the same statement and under the pot's row lock (migration 0009), so checking an
+    entry against the pot takes one row, not a sum over its whole ledger. Never written by the application
+    (a trigger refuses it); always equal to the sums of the pot's entries (funding/tests/test_ledger.py).
+    A pot with no entries yet has no row."""
+
+    budget = models.OneToOneField(Budget, on_delete=models.PROTECT, primary_key=True, related_name="totals")
+    budget_total = models.DecimalField(max_digits=14, decimal_places=2)
+    committed = models.DecimalField(max_digits=14, decimal_places=2)
+    paid = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name_plural = "budget totals"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(committed__lte=models.F("budget_total"), paid__lte=models.F("committed"), paid__gte=0),
+                name="budget_totals_not_overspent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Totals of budget {self.budget_id}"
+
+
 def financial_year_label(start: object) -> str:
+    """The short label: 2026-27 for a year from April 2026. A year that starts in January is one
+    calendar year, so its label is 2026."""
     year = getattr(start, "year", 0)
+    if getattr(start, "month", None) == 1:
+        return f"{year}"
     return f"{year}-{(year + 1) % 100:02d}"
 
 
@@ -83,6 +112,12 @@ class EntryKind(models.TextChoices):
     RELEASE = "release", "Unspent commitment released"
     PAYMENT = "payment", "Payment"
     CLAWBACK = "clawback", "Clawback"
+    REVERSAL = "reversal", "Reversal of an entry made in error"
+
+
+# Entries a reversal may undo: money recorded in error. A commitment is given back with a release; a
+# budget set, a transfer or another reversal is corrected by a new adjustment or transfer instead.
+REVERSIBLE_KINDS = frozenset({EntryKind.PAYMENT, EntryKind.ADJUSTMENT, EntryKind.RELEASE, EntryKind.CLAWBACK})
 
 
 def _shape(kind: str, budget: str, committed: str, paid: str) -> Q:
@@ -105,9 +140,11 @@ class LedgerEntryQuerySet(TenantQuerySet):
 
 class LedgerEntry(TenantOwned):
     """Append-only: never updated or deleted (a PostgreSQL trigger refuses it); a correction is a new
-    entry that points at the one it corrects. Each entry moves one or more of three running totals of
-    its budget: the budget itself, what is committed, and what is paid. The database refuses any entry
-    that would leave committed above the budget, or paid above committed (see migration 0002)."""
+    entry that points at the one it corrects (`corrects`): a payment, release or clawback points at its
+    commitment, a reversal at the entry made in error, whose deltas it negates. Each entry moves one or
+    more of three running totals of its budget: the budget itself, what is committed, and what is paid.
+    The database refuses any entry that would leave committed above the budget, or paid above committed
+    (see migrations 0002 and 0008)."""
 
     budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="entries")
     kind = models.CharField(max_length=14, choices=EntryKind.choices)
@@ -141,8 +178,14 @@ class LedgerEntry(TenantOwned):
                 | _shape(EntryKind.COMMITMENT, "0", "+", "0")
                 | _shape(EntryKind.RELEASE, "0", "-", "0")
                 | _shape(EntryKind.PAYMENT, "0", "0", "+")
-                | _shape(EntryKind.CLAWBACK, "0", "-", "-"),
+                | _shape(EntryKind.CLAWBACK, "0", "-", "-")
+                # A reversal mirrors the entry it reverses (the ledger guard checks each delta against it).
+                | Q(kind=EntryKind.REVERSAL, corrects__isnull=False)
+                & (~Q(budget_delta=0) | ~Q(committed_delta=0) | ~Q(paid_delta=0)),
                 name="ledger_entry_shape_matches_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["corrects"], condition=Q(kind=EntryKind.REVERSAL), name="ledger_entry_reversed_once"
             ),
             models.CheckConstraint(
                 condition=Q(period_start__isnull=True) | Q(period_end__gte=models.F("period_start")),
@@ -158,6 +201,11 @@ class LedgerEntry(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.budget_id}"
+
+    @property
+    def is_reversible(self) -> bool:
+        """A kind of entry a reversal may undo (whether it already has been is a query: see budget_entries)."""
+        return self.kind in REVERSIBLE_KINDS
 
 
 class Route(models.TextChoices):
@@ -180,13 +228,15 @@ class RequestStatus(models.TextChoices):
 class FundingRequestQuerySet(TenantQuerySet):
     def visible_to(self, scope: Scope) -> Self:
         qs = self.in_tenant(scope.local_authority_id)
-        if scope.sees_whole_tenant:
-            return qs
-        # SENCOs: their schools' requests; Area SEND Leads: their localities'; panel members: the cases on
-        # their panels' agendas once the papers are issued, except a case they declared a conflict on.
-        # A request never submitted (a draft, or a draft withdrawn) stays the school's own.
+        # A request never submitted (a draft, or a draft withdrawn) stays the school's own: only its SENCOs
+        # see it, whatever anyone else's role. Once submitted: LA and finance officers see every request;
+        # Area SEND Leads their localities'; panel members the cases on their panels' agendas once the papers
+        # are issued, except a case they declared a conflict on.
+        own_school = Q(school_id__in=scope.school_ids)
         submitted = Q(submitted_at__isnull=False)
-        condition = Q(school_id__in=scope.school_ids) | Q(school__locality_id__in=scope.locality_ids) & submitted
+        if scope.sees_whole_tenant:
+            return qs.filter(own_school | submitted)
+        condition = own_school | Q(school__locality_id__in=scope.locality_ids) & submitted
         if scope.panel_ids:
             from panels.models import AgendaItem, ConflictOfInterest
 
@@ -248,7 +298,7 @@ class FundingRequest(TenantOwned):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(amount_requested__gt=0), name="request_amount_positive"),
-            models.CheckConstraint(condition=Q(period_end__gt=models.F("period_start")), name="request_period_order"),
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="request_period_order"),
             models.CheckConstraint(
                 condition=Q(pupil__isnull=False, group_intervention__isnull=True)
                 | Q(pupil__isnull=True, group_intervention__isnull=False),

@@ -77,11 +77,18 @@ def request_event_notify(*, event_id: int) -> int:
         decision = funding_request.panel_decisions.order_by("-decided_at", "-pk").first()
         if decision is not None:
             letter = "The decision letter: " + settings.SITE_URL + reverse("panels:letter", args=[decision.pk])
+    # An award comes with the conditions the school agreed to meet: say them, not only the amount.
+    conditions = (
+        f"Conditions of the award: {funding_request.conditions}"
+        if event.to_status == RequestStatus.APPROVED and funding_request.conditions
+        else ""
+    )
     body = "\n\n".join(
         part
         for part in [
             f"Funding request {funding_request.pk} from {school.name}: {headline}.",
             event.message,
+            conditions,
             f"Read it and see its history: {link}",
             letter,
             "You get this email because of your role in SEND Portal. Sign in to see the details.",

@@ -102,6 +102,13 @@ class BudgetReport(TenantOwned):
         )
 
     @property
+    def year_label(self) -> str:
+        """The financial year in words: 2026 to 2027 (2026 when the council's year starts in January)."""
+        from funding.years import financial_year_words
+
+        return financial_year_words(self.financial_year_start)
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
 

@@ -9,21 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from celery import shared_task
-from celery.schedules import crontab
 
 from funding.report_models import REPORT_BUILD_TIME_LIMIT
 
 BUILD_SOFT_TIME_LIMIT = REPORT_BUILD_TIME_LIMIT - 60
 
-# Celery beat: every tenant's whole-tenant report for the current financial year, at 05:00 (Europe/London)
-# on the first day of each month. To be merged into CELERY_BEAT_SCHEDULE in the settings.
-MONTHLY_SCHEDULE = {
-    "funding-monthly-budget-reports": {
-        "task": "funding.schedule_monthly_reports",
-        "schedule": crontab(minute=0, hour=5, day_of_month=1),
-        "options": {"expires": 12 * 60 * 60},
-    },
-}
+# The monthly report is scheduled by Celery beat: CELERY_BEAT_SCHEDULE in send_portal/settings/base.py.
 
 
 @shared_task(

@@ -56,8 +56,9 @@ def request_filters_from_query(params: Any) -> dict[str, str]:
     return {"status": status if status in RequestStatus.values else ""}
 
 
-def _pupil_visible(scope: Scope) -> Exists | Value:
-    """Whether the row's pupil is one this scope may read (so their name can be shown): in the row's query."""
+def pupil_visible_annotation(scope: Scope) -> Exists | Value:
+    """Whether the row's pupil is one this scope may read (so their name can be shown): in the row's query.
+    A request stays with the school that made it; its pupil may since have moved out of the reader's reach."""
     pupils = visible(Pupil, scope)
     if pupils.query.is_empty():
         return Value(False, output_field=BooleanField())
@@ -69,7 +70,7 @@ def request_list_for_scope(*, scope: Scope, status: str = "") -> QuerySet[Fundin
     requests = visible(FundingRequest, scope).select_related("school", "pupil", "group_intervention")
     if status:
         requests = requests.filter(status=status)
-    return requests.annotate(pupil_visible=_pupil_visible(scope)).order_by("-created_at", "-pk")
+    return requests.annotate(pupil_visible=pupil_visible_annotation(scope)).order_by("-created_at", "-pk")
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,12 @@ def casework_for_page(funding_request: FundingRequest) -> dict[str, Any] | None:
             "review_on": _date_or_none(cycle.get("review_on")),
         }
     casework["provision"] = [{**line, "cost": Decimal(line["cost"])} for line in snapshot.get("provision", [])]
+    group = snapshot.get("group")
+    if group:  # requests submitted before the group's costs were attached have its name and size only
+        casework["group"] = {
+            **group,
+            **{key: Decimal(group[key]) for key in ("annual_cost", "cost_per_pupil") if group.get(key) is not None},
+        }
     for key in ("total", "threshold", "above_threshold"):
         if snapshot.get(key) is not None:
             casework[key] = Decimal(snapshot[key])

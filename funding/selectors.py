@@ -6,9 +6,10 @@ from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.scoping import Scope, visible
-from funding.models import Budget
+from funding.models import Budget, BudgetTotals, LedgerEntry
 
 ZERO = Decimal("0.00")
 
@@ -37,6 +38,16 @@ BALANCE_SUMS = {
 
 
 def balance_of(budget: Budget) -> BudgetBalance:
+    """A pot's balance from the running totals the ledger guard keeps with every entry (one row, however
+    long the pot's ledger): what funding.ledger checks a movement against, under the pot's row lock."""
+    totals = BudgetTotals.objects.filter(budget_id=budget.pk).values_list("budget_total", "committed", "paid").first()
+    if totals is None:  # nothing written to the pot yet
+        return BudgetBalance(ZERO, ZERO, ZERO)
+    return BudgetBalance(*totals)
+
+
+def balance_from_ledger(budget: Budget) -> BudgetBalance:
+    """The same balance summed from the pot's ledger entries (what the running totals must always equal)."""
     totals = Budget.objects.filter(pk=budget.pk).aggregate(
         budget=Coalesce(Sum("entries__budget_delta"), ZERO),
         committed=Coalesce(Sum("entries__committed_delta"), ZERO),
@@ -59,3 +70,11 @@ def balance_from_annotations(budget: Budget) -> BudgetBalance:
         budget.total_committed,  # type: ignore[attr-defined]
         budget.total_paid,  # type: ignore[attr-defined]
     )
+
+
+def entry_summary(entry: LedgerEntry) -> str:
+    """One entry in words, for a caption: "Payment: £1,000.00, 3 December 2026" (a clawback moves committed
+    and paid by the same amount; an adjustment down is shown as -£500.00)."""
+    amount = next((a for a in (entry.budget_delta, entry.committed_delta, entry.paid_delta) if a), ZERO)
+    when = timezone.localtime(entry.created_at)
+    return f"{entry.get_kind_display()}: {'-' if amount < 0 else ''}£{abs(amount):,.2f}, {when.day} {when:%B %Y}"

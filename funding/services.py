@@ -23,9 +23,17 @@ from funding.workflow import ACTIONS, PANEL
 from funding.years import apportion, financial_year_end, financial_year_start
 from localities.models import LocalAuthority, ProvisionKind, School
 from panels.models import Panel, PanelKind
-from pupils.costs import scheme_refusals
+from pupils.costs import (
+    CostLine,
+    PupilCosts,
+    TopUpEligibility,
+    annual_cost,
+    hours_a_year,
+    scheme_refusals,
+    top_up_eligibility,
+)
 from pupils.models import CycleStatus, GroupIntervention, Pupil
-from pupils.provision import pupil_provision_map
+from pupils.provision import PupilProvisionMap, completed_cycle_counts, pupil_provision_map
 from send_portal.text import long_date
 
 MAX_PERIOD_DAYS = 366
@@ -35,8 +43,8 @@ def _period_errors(authority: LocalAuthority, start: datetime.date | None, end: 
     errors: dict[str, str] = {}
     if start is None or end is None:
         return errors
-    if end <= start:
-        errors["period_end"] = "The end date must be after the start date"
+    if end < start:  # a single day is a period: a one-off visit, an assessment
+        errors["period_end"] = "The end date must be the same as or after the start date"
         return errors
     this_year = financial_year_start(timezone.localdate(), authority.financial_year_start_month)
     last_allowed = financial_year_end(datetime.date(this_year.year + 1, this_year.month, 1))
@@ -130,24 +138,91 @@ def request_save_draft(
 
 def route_for(funding_request: FundingRequest) -> tuple[str, Panel | None]:
     """Where the tenant's scheme sends a request: complex and exceptional needs to the central panel;
-    otherwise to the school's locality when the council runs locality budgets, else the top-up panel."""
+    otherwise to the school's locality when the council runs locality budgets (a scheme setting), else
+    the top-up panel."""
     panels = Panel.objects.filter(local_authority_id=funding_request.local_authority_id)
     if funding_request.is_exceptional:
         return Route.EXCEPTIONAL_PANEL, panels.filter(kind=PanelKind.EXCEPTIONAL_NEEDS).first()
     top_up_panel = panels.filter(kind=PanelKind.HIGH_NEEDS_TOP_UP).first()
-    has_locality_budgets = Budget.objects.filter(
-        local_authority_id=funding_request.local_authority_id, kind=PotKind.LOCALITY
-    ).exists()
-    if has_locality_budgets and funding_request.school.locality_id:
+    if funding_request.local_authority.runs_locality_budgets and funding_request.school.locality_id:
         # Where the council says so (a scheme setting), support that takes the pupil's provision above the
         # notional threshold goes to its top-up panel; the rest stays with the locality.
         pupil = funding_request.pupil
-        if funding_request.local_authority.above_threshold_to_top_up_panel and top_up_panel and pupil:
-            costs = pupil_provision_map(pupil=pupil).costs
-            if costs.total + funding_request.amount_requested > costs.threshold:
-                return Route.TOP_UP_PANEL, top_up_panel
+        if (
+            funding_request.local_authority.above_threshold_to_top_up_panel
+            and top_up_panel
+            and pupil
+            and with_request(funding_request, pupil_provision_map(pupil=pupil).costs).above_threshold > 0
+        ):
+            return Route.TOP_UP_PANEL, top_up_panel
         return Route.LOCALITY, None
     return Route.TOP_UP_PANEL, top_up_panel
+
+
+def with_request(funding_request: FundingRequest, costs: PupilCosts) -> PupilCosts:
+    """The pupil's provision in place and, on top, what this request asks for: the cost that decides
+    whether it is top-up money (above the notional threshold), for routing and eligibility alike."""
+    asked = CostLine("request", "This request", "the amount asked for", funding_request.amount_requested)
+    return PupilCosts(lines=[*costs.lines, asked], threshold=costs.threshold)
+
+
+def top_up_check(funding_request: FundingRequest, provision_map: PupilProvisionMap) -> TopUpEligibility:
+    """The council's top-up rules for this request: the provision in place plus the amount asked for
+    must come to more than the notional threshold, after the completed cycles the scheme asks for, for
+    a pupil still on the register. The scheme's own exclusions are checked by eligibility_for."""
+    pupil = provision_map.pupil
+    costs = provision_map.costs
+    combined = with_request(funding_request, costs)
+    result = top_up_eligibility(
+        costs=combined,
+        completed_cycles=provision_map.completed_cycles,
+        cycles_needed=funding_request.local_authority.min_completed_cycles_for_top_up,
+        on_register=pupil.on_register,
+    )
+    asked = funding_request.amount_requested
+    if combined.above_threshold > 0:
+        cost_reason = (
+            f"Provision in place costs £{costs.total:,.2f} a year; with the £{asked:,.2f} asked for it comes to "
+            f"£{combined.total:,.2f}, £{combined.above_threshold:,.2f} more than the £{costs.threshold:,.2f} the "
+            "school meets from its notional SEN budget."
+        )
+    else:
+        cost_reason = (
+            f"Provision in place costs £{costs.total:,.2f} a year; with the £{asked:,.2f} asked for it comes to "
+            f"£{combined.total:,.2f}, within the £{costs.threshold:,.2f} the school meets from its notional SEN "
+            "budget, so it is not for top-up funding."
+        )
+    # top_up_eligibility's first reason is its cost sentence, about provision in place only: say it with
+    # the request counted, as the decision was made.
+    return TopUpEligibility(eligible=result.eligible, reasons=[cost_reason, *result.reasons[1:]])
+
+
+def group_members(group: GroupIntervention) -> list[Pupil]:
+    """The pupils taking part in a group intervention: on the register at the group's school (those who
+    share its cost), in a stable order that says nothing about who they are."""
+    return list(
+        group.pupils.filter(on_register=True, school_id=group.school_id)
+        .select_related("primary_need", "secondary_need")
+        .order_by("nc_year", "pk")
+    )
+
+
+def _group_refusals(authority: LocalAuthority, members: list[Pupil]) -> list[str]:
+    """The scheme's EHC plan rule applied to each pupil of a group: how many it rules out, never who."""
+    cut_off = authority.ehcp_issued_before_excluded
+    if cut_off is None:
+        return []
+    affected = sum(1 for m in members if m.ehcp_issued_on is not None and m.ehcp_issued_on < cut_off)
+    if not affected:
+        return []
+    if affected == 1:
+        who = f"1 of the {len(members)} pupils in the group has an EHC plan"
+    else:
+        who = f"{affected} of the {len(members)} pupils in the group have EHC plans"
+    return [
+        f"{who} issued before {long_date(cut_off)}: the scheme does not fund plans issued before then, so it "
+        "cannot fund a group they are part of."
+    ]
 
 
 def eligibility_for(funding_request: FundingRequest, route: str) -> dict[str, Any]:
@@ -155,6 +230,7 @@ def eligibility_for(funding_request: FundingRequest, route: str) -> dict[str, An
     authority = funding_request.local_authority
     school = funding_request.school
     pupil = funding_request.pupil
+    group = funding_request.group_intervention
     reasons: list[str] = []
     refusals = scheme_refusals(
         early_adopter_schools_only=authority.early_adopter_schools_only,
@@ -166,11 +242,13 @@ def eligibility_for(funding_request: FundingRequest, route: str) -> dict[str, An
     )
     if authority.early_adopter_schools_only and not refusals:
         reasons.append(f"{school.name} is an early-adopter mainstream school in the scheme.")
+    if group is not None:
+        refusals.extend(_group_refusals(authority, group_members(group)))
     if route == Route.TOP_UP_PANEL and pupil is not None:
-        provision_map = pupil_provision_map(pupil=pupil)
-        reasons.extend(provision_map.eligibility.reasons)
-        if not provision_map.eligibility.eligible:
-            refusals.extend(r for r in provision_map.eligibility.reasons if r not in refusals)
+        top_up = top_up_check(funding_request, pupil_provision_map(pupil=pupil))
+        reasons.extend(top_up.reasons)
+        if not top_up.eligible:
+            refusals.extend(r for r in top_up.reasons if r not in refusals)
     if (
         route in (Route.TOP_UP_PANEL, Route.EXCEPTIONAL_PANEL)
         and not Panel.objects.filter(
@@ -188,7 +266,7 @@ def snapshot_for(funding_request: FundingRequest) -> dict[str, Any]:
     if pupil is None:
         group = funding_request.group_intervention
         assert group is not None
-        return {"group": {"name": group.name, "pupils": group.pupils.count()}}
+        return _group_snapshot(group)
     provision_map = pupil_provision_map(pupil=pupil)
     cycle = pupil.cycles.filter(status=CycleStatus.OPEN).first()
     return {
@@ -214,6 +292,40 @@ def snapshot_for(funding_request: FundingRequest) -> dict[str, Any]:
         "total": str(provision_map.costs.total),
         "threshold": str(provision_map.costs.threshold),
         "above_threshold": str(provision_map.costs.above_threshold),
+    }
+
+
+def _group_snapshot(group: GroupIntervention) -> dict[str, Any]:
+    """A group intervention's casework: what it costs a year and how, shared by how many pupils, and each
+    pupil's year group, needs and completed cycles. No names: a panel weighs needs, not identities."""
+    members = group_members(group)
+    completed = completed_cycle_counts(members)
+    if group.fixed_cost is not None:
+        costed = f"fixed cost £{group.fixed_cost:,.2f} a year"
+    else:
+        costed = (
+            f"{group.sessions_per_week} x {group.minutes_per_session} minutes a week for {group.weeks} weeks "
+            f"({hours_a_year(group)} hours) at £{group.hourly_cost or 0:,.2f} an hour"
+        )
+    return {
+        "group": {
+            "name": group.name,
+            "pupils": len(members),
+            "delivered_by": group.get_delivered_by_display(),
+            "costed": costed,
+            "annual_cost": str(annual_cost(group)),
+            "cost_per_pupil": str(annual_cost(group, shared_by=max(len(members), 1))),
+        },
+        "members": [
+            {
+                "year": member.get_nc_year_display(),
+                "sen_status": member.get_sen_status_display(),
+                "primary_need": str(member.primary_need) if member.primary_need else None,
+                "secondary_need": str(member.secondary_need) if member.secondary_need else None,
+                "completed_cycles": completed[member.pk],
+            }
+            for member in members
+        ],
     }
 
 
@@ -294,6 +406,9 @@ def _submit(*, actor: Any, funding_request: FundingRequest) -> str:
         raise ValidationError(
             {"__all__": "The pupil is no longer on this school's SEN register, so this request cannot be submitted"}
         )
+    from funding.banding import scores_complete_check
+
+    scores_complete_check(funding_request=funding_request)
     route, panel = route_for(funding_request)
     eligibility = eligibility_for(funding_request, route)
     funding_request.route, funding_request.panel = route, panel

@@ -20,6 +20,14 @@ def financial_year_end(start: datetime.date) -> datetime.date:
     return datetime.date(start.year + 1, start.month, 1) - datetime.timedelta(days=1)
 
 
+def financial_year_words(start: datetime.date) -> str:
+    """GOV.UK style, for sentences and report titles: "2026 to 2027"; a year that starts in January is one
+    calendar year: "2026"."""
+    if start.month == 1:
+        return str(start.year)
+    return f"{start.year} to {start.year + 1}"
+
+
 def _months_touched(start: datetime.date, end: datetime.date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month + 1
 

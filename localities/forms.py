@@ -58,6 +58,13 @@ class SchemeSettingsForm(GovukForm):
         help_text="Leave blank if every pupil with an EHC plan may be considered. For example, 1 11 2020",
         required=False,
     )
+    runs_locality_budgets = forms.BooleanField(
+        label="The council devolves budgets to its localities",
+        help_text="Requests from a school in a locality go to the locality's Area SEND Lead. Otherwise every "
+        "request goes to the High Needs top-up panel, or to the complex and exceptional needs panel when the school "
+        "says it is for complex and exceptional needs",
+        required=False,
+    )
     above_threshold_to_top_up_panel = forms.BooleanField(
         label="Requests that take a pupil above the notional threshold go to the High Needs top-up panel",
         help_text="Otherwise the Area SEND Lead of the school's locality decides them",

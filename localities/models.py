@@ -54,6 +54,10 @@ class LocalAuthority(models.Model):
         blank=True,
     )
     apportion_by = models.CharField(max_length=6, choices=ApportionBy.choices, default=ApportionBy.DAYS)
+    runs_locality_budgets = models.BooleanField(
+        "the council devolves budgets to its localities: a locality school's requests go to its Area SEND Lead",
+        default=True,
+    )
     above_threshold_to_top_up_panel = models.BooleanField(
         "requests that take a pupil above the notional threshold go to the top-up panel, not the locality",
         default=False,

@@ -145,7 +145,11 @@ def scheme_settings_edit(request: HttpRequest) -> HttpResponse:
     initial = {name: getattr(authority, name) for name in services.SCHEME_SETTING_FIELDS}
     form = SchemeSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.scheme_settings_update(actor=request.user, scope=scope, data=form.cleaned_data)
-        messages.success(request, "Scheme settings saved")
-        return redirect("localities:scheme-settings")
+        try:
+            services.scheme_settings_update(actor=request.user, scope=scope, data=form.cleaned_data)
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, "Scheme settings saved")
+            return redirect("localities:scheme-settings")
     return render(request, "localities/scheme_settings_edit.html", {"form": form, "authority": authority})

@@ -1,13 +1,16 @@
 """Budget report timings: a tenant with 40,000 pupils and 200,000 ledger entries, and how long its whole-
-tenant and locality reports take to build (figures, CSV, XLSX, PDF). Run through scripts/bench, which
-prepares the bench database and sets DATABASE_URL; the tenant is scripts/bench.py's, built once and reused.
+tenant and locality reports take to build (figures, CSV, XLSX, PDF), and what one approval costs on a pot
+of that ledger (the service and the guard check each commitment against the pot's balance). Run through
+scripts/bench, which prepares the bench database and sets DATABASE_URL; the tenant is scripts/bench.py's,
+built once and reused.
 
 The ledger is loaded with bulk_create in the order the ledger guard demands (budgets set first, then
-commitments that fit, then payments, releases and clawbacks within what each commitment still holds). The
-guard trigger re-sums a budget's entries for every row inserted, which makes a bulk load of 200,000 rows
-quadratic; so unless --with-guard is given the insert trigger is switched off inside the loading
-transaction only, and the whole ledger is then checked against the guard's own rules, row by row in
-insertion order, before that transaction commits. Nothing that breaks the guard can be left behind.
+commitments that fit, then payments, releases and clawbacks within what each commitment still holds).
+Unless --with-guard is given the insert trigger is switched off inside the loading transaction only (it
+checks row by row, which is slow for 200,000 rows), the pots' running totals are then filled from the
+ledger, and the whole ledger is checked against the guard's own rules, row by row in insertion order, and
+the totals against the ledger's sums, before that transaction commits. Nothing that breaks the guard can
+be left behind.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import contextlib
 import datetime
 import os
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -30,12 +34,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "send_portal.settings.test")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="bench-reports-"))
 
 import bench  # scripts/bench.py: sets Django up, and builds the 40,000-pupil tenant
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Role
-from funding import reports
+from accounts.scoping import scope_for_membership
+from funding import ledger, reports, services
 from funding.models import Budget, EntryKind, LedgerEntry, PotKind
 from funding.report_models import BudgetReport
 from funding.report_services import report_build
@@ -49,6 +54,24 @@ BATCH = 5000
 # What each commitment may later get, as shares of all entries: 70% commitments, 22.5% payments,
 # 5% releases, the rest clawbacks (and the ten budgets).
 SHARES = {"commitment": 0.70, "payment": 0.225, "release": 0.05}
+
+# With the guard off, the running totals it keeps (migration 0009) are filled from the ledger afterwards,
+# inside the loading transaction, with the totals table's own guard off for that statement only.
+TOTALS_REBUILD = """
+INSERT INTO funding_budgettotals (budget_id, budget_total, committed, paid)
+SELECT budget_id, SUM(budget_delta), SUM(committed_delta), SUM(paid_delta)
+  FROM funding_ledgerentry WHERE local_authority_id = %s GROUP BY budget_id
+ON CONFLICT (budget_id) DO UPDATE
+  SET budget_total = EXCLUDED.budget_total, committed = EXCLUDED.committed, paid = EXCLUDED.paid
+"""
+# Every pot's running totals equal the sums of its entries.
+TOTALS_CHECK = """
+SELECT count(*) FROM (
+  SELECT budget_id, SUM(budget_delta) AS b, SUM(committed_delta) AS c, SUM(paid_delta) AS p
+  FROM funding_ledgerentry WHERE local_authority_id = %s GROUP BY budget_id
+) AS sums LEFT JOIN funding_budgettotals AS t USING (budget_id)
+WHERE t.budget_id IS NULL OR (t.budget_total, t.committed, t.paid) <> (sums.b, sums.c, sums.p)
+"""
 
 # The guard's rules (migration 0002), checked for every prefix of every budget's entries in id order.
 GUARD_CHECK = """
@@ -169,10 +192,17 @@ def build_ledger(authority: LocalAuthority, year: datetime.date, entries: int, *
             if not with_guard:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # run the deferred foreign key checks now
                 cursor.execute("ALTER TABLE funding_ledgerentry ENABLE TRIGGER funding_ledger_insert_guard")
+                cursor.execute("ALTER TABLE funding_budgettotals DISABLE TRIGGER funding_budgettotals_guard")
+                cursor.execute(TOTALS_REBUILD, [authority.pk])
+                cursor.execute("ALTER TABLE funding_budgettotals ENABLE TRIGGER funding_budgettotals_guard")
             cursor.execute(GUARD_CHECK, [authority.pk])
             (broken,) = cursor.fetchone()  # type: ignore[misc]
             if broken:
                 raise SystemExit(f"{broken} ledger entries break the ledger guard: nothing was loaded")
+            cursor.execute(TOTALS_CHECK, [authority.pk])
+            (wrong,) = cursor.fetchone()  # type: ignore[misc]
+            if wrong:
+                raise SystemExit(f"{wrong} pots' running totals differ from their ledgers: nothing was loaded")
             cursor.execute("ANALYZE funding_ledgerentry")
     total = LedgerEntry.objects.filter(local_authority=authority).count()
     guard = "with the guard trigger" if with_guard else "guard trigger off, every prefix checked"
@@ -195,15 +225,84 @@ def time_build(authority: LocalAuthority, year: datetime.date, locality: Localit
         )
 
 
+class _Rollback(Exception):
+    """Raised to undo the approval timings: the bench tenant's ledger stays as it was built."""
+
+
+def _median_ms(timings: list[float]) -> float:
+    return statistics.median(timings) * 1000
+
+
+def time_approvals(authority: LocalAuthority, year: datetime.date, runs: int = 15) -> None:
+    """One approval (the request workflow's approve, which writes the commitment through funding.ledger
+    and the guard trigger) on the locality pot with the most entries, and one ledger commitment on that
+    pot and on a new, empty pot. All inside one transaction that is rolled back afterwards."""
+    pot = (
+        Budget.objects.filter(local_authority=authority, financial_year_start=year, kind=PotKind.LOCALITY)
+        .annotate(n=models.Count("entries"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    assert pot is not None and pot.locality is not None
+    school = pot.locality.schools.order_by("name").first()
+    assert school is not None
+    senco = bench.user_with(authority, "bench-approval-senco@example.org", Role.SENCO, school=school)
+    lead = bench.user_with(authority, "bench-approval-lead@example.org", Role.AREA_SEND_LEAD, locality=pot.locality)
+    officer = bench.user_with(authority, "bench-la@example.org", Role.LA_OFFICER)
+    senco_scope = scope_for_membership(senco.memberships.get(local_authority=authority))
+    lead_scope = scope_for_membership(lead.memberships.get(local_authority=authority))
+    pupils = list(Pupil.objects.filter(school=school, on_register=True).order_by("pk")[:runs])
+    start, end = year, year + datetime.timedelta(days=30)
+    approve, commit_big, commit_empty = [], [], []
+    entries = pot.entries.count()
+    try:
+        with transaction.atomic():
+            for pupil in pupils:
+                draft = services.request_save_draft(
+                    actor=senco, scope=senco_scope, school_id=school.pk, pupil_id=pupil.pk,
+                    amount_requested=Decimal("100.00"), period_start=start, period_end=end,
+                    purpose="Bench approval", outcomes_served="Bench",
+                )  # fmt: skip
+                services.request_transition(actor=senco, scope=senco_scope, request_id=draft.pk, action="submit")
+                started = time.perf_counter()
+                services.request_transition(
+                    actor=lead, scope=lead_scope, request_id=draft.pk, action="approve", amount=Decimal("100.00"),
+                    start=start, end=end,
+                )  # fmt: skip
+                approve.append(time.perf_counter() - started)
+            empty = Budget.objects.create(
+                local_authority=authority,
+                kind=PotKind.TOP_UP,
+                name="Bench empty pot",
+                financial_year_start=datetime.date(year.year + 5, year.month, 1),
+            )
+            ledger.budget_set(actor=officer, budget_id=empty.pk, amount=Decimal("1000000.00"))
+            for budget, timings in ((pot, commit_big), (empty, commit_empty)):
+                for _ in range(runs):
+                    started = time.perf_counter()
+                    ledger.commit(actor=officer, budget_id=budget.pk, amount=Decimal("1.00"), memo="Bench")
+                    timings.append(time.perf_counter() - started)
+            raise _Rollback
+    except _Rollback:
+        pass
+    print(f"\nOne approval on {pot.name} ({entries:,} entries), median of {runs}: {_median_ms(approve):.1f} ms")
+    print(f"ledger.commit alone: {_median_ms(commit_big):.1f} ms on that pot, {_median_ms(commit_empty):.1f} ms on a "
+          "pot with one entry")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pupils", type=int, default=40_000)
     parser.add_argument("--entries", type=int, default=200_000)
     parser.add_argument("--with-guard", action="store_true", help="keep the ledger guard trigger on while loading")
+    parser.add_argument("--approvals-only", action="store_true", help="time the approvals, not the reports")
     args = parser.parse_args()
     authority = bench.build(args.pupils)
     year = financial_year_start(timezone.localdate(), authority.financial_year_start_month)
     build_ledger(authority, year, args.entries, with_guard=args.with_guard)
+    if args.approvals_only:
+        time_approvals(authority, year)
+        return
     entries = LedgerEntry.objects.filter(local_authority=authority).count()
     print(f"\nBudget reports for {authority.name}: {Pupil.objects.filter(local_authority=authority).count():,} pupils, "
           f"{entries:,} ledger entries (seconds)")  # fmt: skip
@@ -217,6 +316,7 @@ def main() -> None:
     started = time.perf_counter()
     outcome = report_build(report_id=report.pk, task_id="bench")
     print(f"\nthe Celery task's work, whole tenant, files stored: {time.perf_counter() - started:.2f} s ({outcome})")
+    time_approvals(authority, year)
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ class SchemeSeed:
     schools_per_locality: list[int]
     panels: list[tuple[str, str]]
     early_adopter_schools_only: bool = False
+    runs_locality_budgets: bool = False
     ehcp_issued_before_excluded: datetime.date | None = None
     threshold: Decimal = Decimal("6000.00")
     min_cycles: int = 2
@@ -70,6 +71,7 @@ SCHEMES = [
         schools_per_locality=[9, 8, 8, 8],
         panels=[("Complex and Exceptional Needs Panel", PanelKind.EXCEPTIONAL_NEEDS)],
         early_adopter_schools_only=True,
+        runs_locality_budgets=True,
         ehcp_issued_before_excluded=datetime.date(2020, 11, 1),
         area_leads=2,
         extra_schools=[(ProvisionKind.SPECIAL, Phase.ALL_THROUGH), (ProvisionKind.ENHANCED_LEARNING, Phase.PRIMARY)],
@@ -260,7 +262,7 @@ def _funding(authority: LocalAuthority, localities: list[Locality], panels: list
     officer = User.objects.get(email=f"la-officer.{_slug(authority)}@example.org")
     this_year = financial_year_start(datetime.date.today(), authority.financial_year_start_month)
     for year in (this_year, datetime.date(this_year.year + 1, this_year.month, 1)):
-        if authority.la_code == "306":  # Croydon: devolved locality budgets plus the central pot
+        if authority.runs_locality_budgets:  # Croydon: devolved locality budgets plus the central pot
             for locality in localities:
                 pot = Budget.objects.create(
                     local_authority=authority,
@@ -372,6 +374,7 @@ def demo_data_load(*, password: str) -> DemoResult:
                 "notional_sen_threshold": scheme.threshold,
                 "min_completed_cycles_for_top_up": scheme.min_cycles,
                 "early_adopter_schools_only": scheme.early_adopter_schools_only,
+                "runs_locality_budgets": scheme.runs_locality_budgets,
                 "ehcp_issued_before_excluded": scheme.ehcp_issued_before_excluded,
                 "apportion_by": scheme.apportion_by,
                 "above_threshold_to_top_up_panel": scheme.above_threshold_to_top_up_panel,

@@ -51,6 +51,7 @@ def test_croydon_is_configured_from_its_seed_scheme(seeded):
     croydon = LocalAuthority.objects.get(la_code="306")
     assert croydon.scheme_name == "Locality SEND Support"
     assert croydon.early_adopter_schools_only is True
+    assert croydon.runs_locality_budgets is True
     assert str(croydon.ehcp_issued_before_excluded) == "2020-11-01"
     assert Locality.objects.filter(local_authority=croydon).count() == 4
     early_adopters = School.objects.filter(local_authority=croydon, is_early_adopter=True, provision_kind="mainstream")
@@ -64,6 +65,7 @@ def test_croydon_is_configured_from_its_seed_scheme(seeded):
 def test_stockton_has_the_6000_threshold_and_the_one_point_panel(seeded):
     stockton = LocalAuthority.objects.get(la_code="808")
     assert stockton.notional_sen_threshold == Decimal("6000.00")
+    assert stockton.runs_locality_budgets is False  # no devolved budgets: requests go to the One Point Panel
     assert stockton.above_threshold_to_top_up_panel is True
     assert Panel.objects.filter(
         local_authority=stockton, name="One Point Panel", kind=PanelKind.HIGH_NEEDS_TOP_UP

@@ -122,3 +122,71 @@ def test_a_panel_needs_at_least_one_member_and_a_target_of_a_day_or_more(tenant)
     assert "A panel needs at least 1 member to decide a case" in page and "The target must be at least 1 day" in page
     tenant.authority.refresh_from_db()
     assert (tenant.authority.panel_quorum, tenant.authority.decision_target_days) == (3, 30)
+
+
+def test_la_officer_says_whether_the_council_runs_locality_budgets(tenant):
+    officer = tenant.users["la_officer"]
+    client = client_for(officer)
+    assert tenant.authority.runs_locality_budgets is True  # the default
+    form = client.get(reverse("localities:scheme-settings-edit")).content.decode()
+    assert 'name="runs_locality_budgets"' in form and "The council devolves budgets to its localities" in form
+    response = client.post(reverse("localities:scheme-settings-edit"), VALID, follow=True)  # the box left unticked
+    assert "No: requests go to the council&#x27;s panels" in response.content.decode()
+    tenant.authority.refresh_from_db()
+    assert tenant.authority.runs_locality_budgets is False
+    assert AuditEvent.objects.get(action="scheme_settings_changed").changes["runs_locality_budgets"] == [True, False]
+    response = client.post(
+        reverse("localities:scheme-settings-edit"), {**VALID, "runs_locality_budgets": "on"}, follow=True
+    )
+    assert "Yes: a locality school&#x27;s requests go to its Area SEND Lead" in response.content.decode()
+    tenant.authority.refresh_from_db()
+    assert tenant.authority.runs_locality_budgets is True
+
+
+def test_the_migration_keeps_each_council_s_routing_as_it_was(world):
+    """Before the setting, a council ran locality budgets when it had one: the migration says so for each."""
+    import importlib
+
+    from django.apps import apps
+
+    from tests import factories as f
+
+    migration = importlib.import_module("localities.migrations.0005_runs_locality_budgets")
+    f.make_budget(world.a.authority, locality=world.a.locality_1)
+    migration.from_locality_budgets(apps, None)
+    world.a.authority.refresh_from_db()
+    world.b.authority.refresh_from_db()
+    assert world.a.authority.runs_locality_budgets is True
+    assert world.b.authority.runs_locality_budgets is False
+
+
+def test_the_financial_year_start_cannot_move_once_the_council_has_budgets(tenant):
+    from tests import factories as f
+
+    client = client_for(tenant.users["la_officer"])
+    url = reverse("localities:scheme-settings-edit")
+    f.make_budget(tenant.authority, locality=tenant.locality_1, amount="1000.00", actor=tenant.users["la_officer"])
+    response = client.post(url, {**VALID, "financial_year_start_month": "9", "notional_sen_threshold": "7000"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<title>Error: " in page and 'href="#id_financial_year_start_month"' in page
+    message = (
+        "The financial year must keep starting in April: the council has 1 budget for years that start in April, "
+        "and the commitments on them are shared between those years"
+    )
+    assert message in page.split('id="id_financial_year_start_month-error"')[1].split("</p>")[0].replace("&#x27;", "'")
+    tenant.authority.refresh_from_db()
+    assert tenant.authority.financial_year_start_month == 4
+    assert tenant.authority.notional_sen_threshold == Decimal("6000.00")  # nothing else was saved either
+    assert not AuditEvent.objects.filter(action="scheme_settings_changed").exists()
+    # Keeping April, the other settings save as usual.
+    assert client.post(url, {**VALID, "notional_sen_threshold": "7000"}).status_code == 302
+
+
+def test_the_financial_year_start_can_move_before_any_budget_is_set(tenant):
+    response = client_for(tenant.users["la_officer"]).post(
+        reverse("localities:scheme-settings-edit"), {**VALID, "financial_year_start_month": "9"}
+    )
+    assert response.status_code == 302
+    tenant.authority.refresh_from_db()
+    assert tenant.authority.financial_year_start_month == 9

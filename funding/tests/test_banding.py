@@ -158,3 +158,74 @@ def test_request_page_shows_scores_and_the_indicative_band_to_school_and_decisio
         )
         assert "Level 2: Daily support" in page and "Daily SALT" in page
         assert "Band B: £2,500.00 a year above the notional threshold" in page
+
+
+def test_a_pupil_s_request_cannot_be_submitted_until_every_domain_is_scored(tenant, matrix):
+    comm, learn, _bands = matrix
+    f.make_budget(tenant.authority, locality=tenant.locality_1, amount="10000", actor=tenant.users["la_officer"])
+    funding_request = draft(tenant)
+    client = client_for(tenant.users["senco"])
+    response = client.post(reverse("funding:request-submit", args=[funding_request.pk]))
+    assert response.status_code == 200 and "<title>Error: " in response.content.decode()
+    assert (
+        f"Score the pupil&#x27;s needs in every domain of {tenant.authority.name}&#x27;s banding before you submit: "
+        "Communication and Learning are not scored yet." in response.content.decode()
+    )
+    funding_request.refresh_from_db()
+    assert funding_request.status == "draft" and not funding_request.events.exists()
+    senco = tenant.users["senco"]
+    banding.request_scores_save(actor=senco, scope=scope_of(senco), request_id=funding_request.pk,
+                                levels={comm.pk: (1, None, ""), learn.pk: (1, None, "")})  # fmt: skip
+    # The council adds a domain after the school scored: that one is still to score.
+    officer = tenant.users["la_officer"]
+    banding.banding_domain_add(actor=officer, scope=scope_of(officer), name="Sensory", weight=D("1"),
+                               levels=["None", "Some"])  # fmt: skip
+    with pytest.raises(ValidationError, match="Sensory is not scored yet"):
+        act(tenant, "senco", funding_request, "submit")
+    banding.request_scores_save(actor=senco, scope=scope_of(senco), request_id=funding_request.pk,
+                                levels={d.pk: (1, None, "") for d in banding.matrix(local_authority_id=tenant.authority.pk)})  # fmt: skip
+    act(tenant, "senco", funding_request, "submit")
+    funding_request.refresh_from_db()
+    assert funding_request.status == "submitted"
+
+
+def test_a_council_without_banding_does_not_ask_for_scores(tenant):
+    f.make_budget(tenant.authority, locality=tenant.locality_1, amount="10000", actor=tenant.users["la_officer"])
+    funding_request = draft(tenant)
+    act(tenant, "senco", funding_request, "submit")
+    funding_request.refresh_from_db()
+    assert funding_request.status == "submitted"
+
+
+def test_the_evidence_behind_a_score_links_to_its_cycle_for_those_who_may_read_the_pupil(tenant, matrix):
+    import datetime
+
+    from pupils.models import EvidenceItem
+    from pupils.tests.casework import completed_cycles
+
+    comm, learn, _bands = matrix
+    f.make_budget(tenant.authority, locality=tenant.locality_1, amount="10000", actor=tenant.users["la_officer"])
+    senco = tenant.users["senco"]
+    cycle = completed_cycles(senco, tenant.pupil_1, 1)
+    evidence = EvidenceItem.objects.create(
+        local_authority=tenant.authority, cycle=cycle, kind="standardised", recorded_on=datetime.date(2026, 10, 5),
+        summary="Receptive language below the 5th percentile", standardised_score=70, recorded_by=senco,
+    )  # fmt: skip
+    funding_request = draft(tenant)
+    banding.request_scores_save(actor=senco, scope=scope_of(senco), request_id=funding_request.pk,
+                                levels={comm.pk: (2, evidence.pk, "Daily SALT"), learn.pk: (1, None, "")})  # fmt: skip
+    act(tenant, "senco", funding_request, "submit")
+    detail_url = reverse("funding:request-detail", args=[funding_request.pk])
+    cycle_url = reverse("pupils:cycle-detail", args=[tenant.pupil_1.pk, cycle.pk]) + "#assess"
+    for who in ("senco", "area_lead", "la_officer"):
+        page = client_for(tenant.users[who]).get(detail_url).content.decode()
+        assert f'href="{cycle_url}" data-testid="evidence-link">Standardised test score, 5 October 2026' in page, who
+        assert client_for(tenant.users[who]).get(cycle_url.split("#")[0]).status_code == 200  # the link opens
+    # Finance officers see no casework; a lead who may no longer read the pupil sees the evidence unlinked.
+    page = client_for(tenant.users["finance_officer"]).get(detail_url).content.decode()
+    assert cycle_url not in page and "Standardised test score" not in page
+    from pupils.models import Pupil
+
+    Pupil.objects.filter(pk=tenant.pupil_1.pk).update(school=tenant.school_3)  # now in another locality
+    page = client_for(tenant.users["area_lead"]).get(detail_url).content.decode()
+    assert cycle_url not in page and "Standardised test score, 5 October 2026" in page

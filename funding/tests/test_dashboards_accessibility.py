@@ -136,3 +136,66 @@ def test_a_decision_needs_no_javascript(open_context: Any, funded: Any) -> None:
     expect(page.get_by_role("alert")).to_contain_text(f"Funding request {funding_request.pk} declined")
     funding_request.refresh_from_db()
     assert funding_request.status == RequestStatus.DECLINED
+
+
+def test_reversing_a_ledger_entry_is_accessible(tab: Page, funded: Any) -> None:  # noqa: F811
+    tenant, pot = funded
+    page = tab
+    commitment = LedgerEntry.objects.get(budget=pot, kind="commitment")
+    ledger.pay(actor=tenant.users["la_officer"], commitment_id=commitment.pk, amount=Decimal("500.00"))
+    sign_in(page, tenant.users["la_officer"].email)
+    page.goto(f"/funding/budgets/{pot.pk}/")
+    page.get_by_role("link", name=re.compile(r"^Reverse the payment of")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reverse this entry")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Reverse entry").click()
+    assert_error_summary(page, expected_message="Enter why the entry is being reversed")
+    assert_no_axe_violations(page)
+    page.get_by_label("Why it is being reversed").fill("Invoice paid twice")
+    page.get_by_role("button", name="Reverse entry").click()
+    expect(page.get_by_test_id("balances")).to_contain_text("£8,000.00")
+    expect(page.get_by_text("Reversed", exact=True)).to_be_visible()
+    assert_no_axe_violations(page)
+
+
+def test_a_group_request_and_a_banded_request_are_accessible(tab: Page, funded: Any) -> None:  # noqa: F811
+    import datetime
+
+    from funding import banding
+    from funding.tests.test_requests import act, draft
+    from pupils.models import EvidenceItem, GroupIntervention
+    from pupils.tests.casework import completed_cycles, scope_of
+
+    tenant, _ = funded
+    page = tab
+    senco, officer = tenant.users["senco"], tenant.users["la_officer"]
+    group = GroupIntervention.objects.create(
+        local_authority=tenant.authority, school=tenant.school_1, name="Lego therapy", delivered_by="ta",
+        fixed_cost=Decimal("900.00"),
+    )  # fmt: skip
+    group.pupils.add(tenant.pupil_1, f.make_pupil(tenant.school_1, nc_year=6))
+    for_group = draft(tenant, pupil_id=None, group_intervention_id=group.pk)
+    act(tenant, "senco", for_group, "submit")
+    domain = banding.banding_domain_add(actor=officer, scope=scope_of(officer), name="Communication",
+                                        weight=Decimal("1"), levels=["None", "Some", "Daily"])  # fmt: skip
+    banding.band_add(actor=officer, scope=scope_of(officer), name="Band A", min_score=Decimal("0"),
+                     annual_tariff=Decimal("1000"))  # fmt: skip
+    cycle = completed_cycles(senco, tenant.pupil_1, 1)
+    evidence = EvidenceItem.objects.create(local_authority=tenant.authority, cycle=cycle, kind="standardised",
+                                           recorded_on=datetime.date(2026, 10, 5), summary="Below average",
+                                           standardised_score=80, recorded_by=senco)  # fmt: skip
+    banded = draft(tenant)
+    banding.request_scores_save(actor=senco, scope=scope_of(senco), request_id=banded.pk,
+                                levels={domain.pk: (2, evidence.pk, "Daily support")})  # fmt: skip
+    act(tenant, "senco", banded, "submit")
+    for who in ("senco", "area_lead"):
+        page.context.clear_cookies()
+        sign_in(page, tenant.users[who].email)
+        page.goto(f"/funding/requests/{for_group.pk}/")
+        expect(page.get_by_test_id("members")).to_be_visible()
+        assert_no_axe_violations(page)
+        page.goto(f"/funding/requests/{banded.pk}/")
+        page.get_by_test_id("evidence-link").click()
+        expect(page).to_have_url(re.compile(rf"/pupils/{tenant.pupil_1.pk}/cycles/{cycle.pk}/#assess$"))
+        page.go_back()
+        assert_no_axe_violations(page)

@@ -105,6 +105,9 @@ def test_the_queue_shows_the_right_requests_in_the_right_groups(world):
     approved = make_request(tenant, status=RequestStatus.APPROVED, decided_days_ago=1, submitted_days_ago=5)
     referred = make_request(tenant, status=RequestStatus.REFERRED, route=Route.EXCEPTIONAL_PANEL)
     long_ago = make_request(tenant, status=RequestStatus.DECLINED, decided_days_ago=60, submitted_days_ago=70)
+    # Referred 40 days ago (touched since, so its last change is recent): not a recent decision.
+    referred_long_ago = make_request(tenant, status=RequestStatus.REFERRED, route=Route.EXCEPTIONAL_PANEL,
+                                     decided_days_ago=40, submitted_days_ago=45)  # fmt: skip
     other_locality = make_request(tenant, school=tenant.school_3, submitted_days_ago=30)
     to_a_panel = make_request(tenant, route=Route.TOP_UP_PANEL, submitted_days_ago=30)
     draft = make_request(tenant, status=RequestStatus.DRAFT)
@@ -118,7 +121,7 @@ def test_the_queue_shows_the_right_requests_in_the_right_groups(world):
         "ageing": {str(old_new.pk), str(old_waiting.pk)},
         "decided": {str(approved.pk), str(referred.pk)},
     }
-    never = {str(r.pk) for r in (long_ago, other_locality, to_a_panel, draft, other_tenant)}
+    never = {str(r.pk) for r in (long_ago, referred_long_ago, other_locality, to_a_panel, draft, other_tenant)}
     assert not never & set().union(*shown.values())
     page = text(_queue(client, "new"))
     assert "New (2)" in page and "Waiting for information (2)" in page
@@ -138,6 +141,22 @@ def test_each_row_says_who_what_how_much_and_how_long_it_has_waited(tenant):
     assert f"{submitted.day} {submitted:%b %Y}" in row
     assert f" {days} " in row
     assert ('govuk-tag--red">Over 10' in response.content.decode()) == (days > 10)
+
+
+def test_a_pupil_the_lead_may_no_longer_read_is_shown_by_reference_in_the_queue_and_on_the_decide_page(tenant):
+    """The request stays with the school that made it; the pupil has since moved to a school of another
+    locality, out of this Area SEND Lead's reach: the queue and the decide page show a reference, not a name."""
+    moved = make_request(tenant, pupil=tenant.pupil_3)  # made by school_1, for a pupil now at school_3
+    readable = make_request(tenant, school=tenant.school_2, pupil=tenant.pupil_2)
+    client = client_for(tenant.users["area_lead"])
+    row = text(_queue(client, "new"))
+    assert f"Pupil reference {tenant.pupil_3.pk}" in row
+    assert tenant.pupil_3.first_name not in row and tenant.pupil_3.last_name not in row
+    assert f"{tenant.pupil_2.first_name} {tenant.pupil_2.last_name}" in row and str(readable.pk) in row
+    page = text(client.get(decide_url(moved)))
+    assert f"Pupil reference {tenant.pupil_3.pk}" in page and tenant.pupil_3.last_name not in page
+    page = text(client.get(decide_url(readable)))
+    assert f"{tenant.pupil_2.first_name} {tenant.pupil_2.last_name}" in page
 
 
 def test_working_days_count_weekdays_only():
@@ -210,6 +229,21 @@ def test_the_decide_page_offers_the_decisions_the_request_allows(tenant, pot):
     assert client.get(decide_url(submitted, "transfer_everything")).status_code == 404
 
 
+def test_the_approval_page_shows_each_pot_s_budget_committed_paid_and_available(tenant, pot):
+    from funding import ledger
+
+    officer = tenant.users["la_officer"]
+    earlier = ledger.commit(actor=officer, budget_id=pot.pk, amount=D("3000.00"), school_id=tenant.school_2.pk)
+    ledger.pay(actor=officer, commitment_id=earlier.pk, amount=D("1250.00"))
+    funding_request = submitted_through_the_workflow(tenant)
+    page = client_for(tenant.users["area_lead"]).get(decide_url(funding_request, "approve")).content.decode()
+    table = page.split('data-testid="pots"')[1].split("</table>")[0]
+    headers = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', table)
+    assert headers == ["Budget", "Budget", "Committed", "Paid", "Available"]
+    cells = re.findall(r'govuk-table__cell--numeric">([^<]+)</td>', table)
+    assert cells == ["£10,000.00", "£3,000.00", "£1,250.00", "£7,000.00"]
+
+
 def test_approve_in_full_writes_the_commitment_and_the_dashboard_shows_the_new_balance(
     tenant, pot, django_capture_on_commit_callbacks
 ):
@@ -274,7 +308,7 @@ def test_an_approval_beyond_the_pot_is_refused_with_the_available_amount_and_not
      ({"amount": "3000"}, "You cannot approve more than the £2,400.00 asked for"),
      ({"amount": "12.345"}, "no more than 2 digits after the point"),
      ({"amount": ""}, "Enter the amount to approve"),
-     ({"period_end": "earlier"}, "The end date must be after the start date")],
+     ({"period_end": "earlier"}, "The end date must be the same as or after the start date")],
 )  # fmt: skip
 def test_approval_with_bad_input_is_refused_with_a_clear_error(tenant, pot, change, message):
     funding_request = make_request(tenant)
@@ -387,7 +421,8 @@ def test_an_approval_across_two_financial_years_draws_on_each_years_pot(tenant, 
     funding_request = make_request(tenant, amount="1220.00", period_start=start, period_end=end)
     client = client_for(tenant.users["area_lead"])
     form = text(client.get(decide_url(funding_request, "approve")))
-    assert f"{pot} £10,000.00 £0.00 £10,000.00" in form and f"{next_pot} £5,000.00 £0.00 £5,000.00" in form
+    assert f"{pot} £10,000.00 £0.00 £0.00 £10,000.00" in form  # budget, committed, paid, available
+    assert f"{next_pot} £5,000.00 £0.00 £0.00 £5,000.00" in form
     assert client.post(decide_url(funding_request, "approve"), approve_data(funding_request)).status_code == 302
     assert (balance_of(pot).committed, balance_of(next_pot).committed) == (D("610.00"), D("610.00"))
     this_year_page = text(client.get(reverse("funding:dashboard")))

@@ -53,7 +53,7 @@ def this_year(authority: Any) -> datetime.date:
 
 def build_report_world(tenant: Any, other: Any = None) -> ReportWorld:
     """Budgets for this year in both localities and a central pot, commitments with payments, releases and
-    clawbacks, a school with markup in its name and one whose name is a spreadsheet formula; plus last
+    clawbacks (and a payment and a release reversed in error), a school with markup in its name and one whose name is a spreadsheet formula; plus last
     year's pot and another tenant's, which no report of this year may include."""
     officer = tenant.users["la_officer"]
     School.objects.filter(pk=tenant.school_1.pk).update(name=EVIL)
@@ -70,6 +70,11 @@ def build_report_world(tenant: Any, other: Any = None) -> ReportWorld:
     ledger.pay(actor=officer, commitment_id=first.pk, amount=D("10000.00"))
     ledger.release(actor=officer, commitment_id=first.pk, amount=D("5000.00"), memo="Pupil left")
     ledger.clawback(actor=officer, commitment_id=first.pk, amount=D("2000.00"), memo="Not delivered")
+    # Recorded in error and reversed: a payment and a release that change nothing in the end.
+    twice = ledger.pay(actor=officer, commitment_id=first.pk, amount=D("1500.00"), memo="Paid twice")
+    ledger.reverse(actor=officer, entry_id=twice.pk, memo="Invoice paid twice")
+    early = ledger.release(actor=officer, commitment_id=first.pk, amount=D("1000.00"), memo="Too soon")
+    ledger.reverse(actor=officer, entry_id=early.pk, memo="The pupil stayed")
     ledger.commit(
         actor=officer, budget_id=pot_1.pk, amount=D("12500.50"), school_id=tenant.school_2.pk,
         pupil_id=tenant.pupil_2.pk,
@@ -512,12 +517,35 @@ def test_monthly_reports_one_per_tenant_per_month(world, django_capture_on_commi
 
 
 def test_the_beat_schedule_names_a_registered_task():
-    from funding.report_tasks import MONTHLY_SCHEDULE
+    """What the real Celery app's beat will run (its configuration comes from the Django settings)."""
+    from celery.schedules import crontab
+
     from send_portal.celery import app
 
-    for entry in MONTHLY_SCHEDULE.values():
+    app.loader.import_default_modules()  # what a worker does on start: autodiscover every app's tasks.py
+    schedule = app.conf.beat_schedule
+    assert schedule, "Celery beat has nothing to run"
+    for entry in schedule.values():
         assert entry["task"] in app.tasks
+    monthly = schedule["funding-monthly-budget-reports"]
+    assert monthly["task"] == "funding.schedule_monthly_reports"
+    assert monthly["schedule"] == crontab(minute=0, hour=5, day_of_month=1)  # 05:00 on the 1st of each month
+    assert monthly["options"]["expires"] == 12 * 60 * 60
     assert "funding.build_budget_report" in app.tasks
+
+
+def test_a_commitment_row_counts_what_was_reversed_in_error(report_world):
+    data = reports.report_data(
+        local_authority_id=report_world.tenant.authority.pk, locality_id=None, year_start=report_world.year
+    )
+    rows = list(reports.commitments(local_authority_id=report_world.tenant.authority.pk, data=data))
+    first = next(row for row in rows if row.amount == D("30000.00"))
+    # Paid 10,000, clawed back 2,000 (the 1,500 paid twice was reversed); released 5,000 and clawed back
+    # 2,000 (the early 1,000 release was reversed).
+    assert (first.paid, first.released, first.still_committed) == (D("8000.00"), D("7000.00"), D("23000.00"))
+    month_new = sum(row.new for row in data.by_month)
+    assert month_new == D("53500.50")  # the commitments made, and nothing else
+    assert sum(row.net for row in data.by_month) == data.totals.committed
 
 
 def test_schools_with_the_same_name_stay_apart_and_pots_of_one_school_add_up(report_world):

@@ -101,8 +101,7 @@ def test_the_form_offers_only_the_senco_s_own_register_and_preselects_the_pupil_
         ({"amount_requested": "10.555"}, "amount_requested", "The amount can only have pounds and pence"),
         ({"amount_requested": "2000000"}, "amount_requested", "The amount must be £1,000,000 or less"),
         ({"amount_requested": ""}, "amount_requested", "Enter the amount you are asking for"),
-        ({"period_end": YEAR_START - datetime.timedelta(days=1)}, "period_end", "The end date must be after the start date"),
-        ({"period_end": YEAR_START}, "period_end", "The end date must be after the start date"),
+        ({"period_end": YEAR_START - datetime.timedelta(days=1)}, "period_end", "The end date must be the same as or after the start date"),
         ({"period_start": YEAR_START - datetime.timedelta(days=400), "period_end": YEAR_START - datetime.timedelta(days=100)},
          "period_start", "this financial year or the next"),
         ({"period_start": YEAR_START + datetime.timedelta(days=800), "period_end": YEAR_START + datetime.timedelta(days=900)},
@@ -127,6 +126,17 @@ def test_bad_input_shows_a_specific_error_on_its_field_and_saves_nothing(tenant,
     assert message in page.split(f'id="id_{field}-error"')[1].split("</p>")[0]
     assert not FundingRequest.objects.exists()
     assert not AuditEvent.objects.filter(action="request_draft_saved").exists()
+
+
+def test_a_single_day_is_a_period_and_can_be_submitted_and_approved(tenant, pot):
+    """A one-off visit or assessment: it starts and ends on the same day."""
+    funding_request = create_draft(tenant, period_start=YEAR_START, period_end=YEAR_START, amount_requested="350")
+    assert (funding_request.period_start, funding_request.period_end) == (YEAR_START, YEAR_START)
+    act(tenant.users["senco"], funding_request, "submit")
+    act(tenant.users["area_lead"], funding_request, "approve", amount=D("350"), start=YEAR_START, end=YEAR_START)
+    funding_request.refresh_from_db()
+    assert funding_request.status == RequestStatus.APPROVED
+    assert "1 April" in text(detail(client_for(tenant.users["senco"]), funding_request)).split("Period")[1][:40]
 
 
 def test_another_school_s_pupil_posted_by_hand_is_refused(tenant):
@@ -380,6 +390,7 @@ def test_finance_officers_see_the_money_but_not_the_pupil(tenant, pot):
 
 def test_every_view_of_a_request_page_is_audited(tenant, pot):
     funding_request = create_draft(tenant)
+    act(tenant.users["senco"], funding_request, "submit")
     detail(client_for(tenant.users["la_officer"]), funding_request)
     event = AuditEvent.objects.get(action="request_viewed")
     assert event.actor == tenant.users["la_officer"] and event.object_id == str(funding_request.pk)
@@ -411,10 +422,12 @@ def test_the_list_shows_what_the_user_may_see_newest_first_with_a_count_and_a_st
     # The Area SEND Lead of locality 1 sees the submitted one only: drafts are the school's own.
     words = text(client_for(tenant.users["area_lead"]).get(reverse("funding:request-list")))
     assert "1 request" in words and "£999.00" in words
-    # The LA officer sees all three, the other school's draft among them.
-    words = text(client_for(tenant.users["la_officer"]).get(reverse("funding:request-list")))
-    assert "3 requests" in words and tenant.school_3.name in words
-    assert f"funding request {older.pk}" in words and f"funding request {elsewhere.pk}" in words
+    # So do LA and finance officers: the two drafts, this school's and the other's, are not theirs to read.
+    for role in ("la_officer", "finance_officer"):
+        words = text(client_for(tenant.users[role]).get(reverse("funding:request-list")))
+        assert "1 request" in words and f"funding request {newer.pk}" in words
+        assert f"funding request {older.pk}" not in words and f"funding request {elsewhere.pk}" not in words
+        assert tenant.school_3.name not in words
 
 
 def test_days_waiting_counts_working_days_for_open_requests(tenant, pot):
@@ -481,9 +494,10 @@ MATRIX = {
     "add": ("get", lambda r: reverse("funding:request-add"), {
         "senco": OK, "senco_other_school": OK, "area_lead": FORBIDDEN, "area_lead_other_locality": FORBIDDEN,
         "la_officer": FORBIDDEN, "finance_officer": FORBIDDEN, "panel_member": FORBIDDEN, "specialist": FORBIDDEN}),
+    # A draft is the school's own until it is submitted: nobody else finds it, whatever their role.
     "draft": ("get", lambda r: reverse("funding:request-detail", args=[r["draft"].pk]), {
         "senco": OK, "senco_other_school": NOT_FOUND, "area_lead": NOT_FOUND, "area_lead_other_locality": NOT_FOUND,
-        "la_officer": OK, "finance_officer": OK, "panel_member": NOT_FOUND, "specialist": FORBIDDEN}),
+        "la_officer": NOT_FOUND, "finance_officer": NOT_FOUND, "panel_member": NOT_FOUND, "specialist": FORBIDDEN}),
     "submitted": ("get", lambda r: reverse("funding:request-detail", args=[r["submitted"].pk]), {
         "senco": OK, "senco_other_school": NOT_FOUND, "area_lead": OK, "area_lead_other_locality": NOT_FOUND,
         "la_officer": OK, "finance_officer": OK, "panel_member": NOT_FOUND, "specialist": FORBIDDEN}),

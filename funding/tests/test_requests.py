@@ -59,6 +59,8 @@ def test_submit_routes_to_the_locality_and_approval_commits_the_money(tenant, po
     assert balance_of(pot).committed == D("2000.00")
     assert LedgerEntry.objects.get(funding_request=funding_request).committed_delta == D("2000.00")
     assert "approved" in mail.outbox[-1].subject and mail.outbox[-1].to == [tenant.users["senco"].email]
+    assert "Approved in part: £2,000.00" in mail.outbox[-1].body
+    assert "Conditions of the award: Termly report" in mail.outbox[-1].body
     assert [e.to_status for e in funding_request.events.all()] == ["submitted", "approved"]
 
 
@@ -78,7 +80,7 @@ def test_approval_beyond_the_pot_is_refused_and_nothing_changes(tenant, pot):
     ("overrides", "field", "message"),
     [({"amount_requested": D("0")}, "amount_requested", "more than £0"),
      ({"amount_requested": D("-5")}, "amount_requested", "more than £0"),
-     ({"period_end": financial_year_start(TODAY)}, "period_end", "after the start date"),
+     ({"period_end": financial_year_start(TODAY) - datetime.timedelta(days=1)}, "period_end", "the same as or after the start date"),
      ({"period_start": financial_year_start(TODAY) - datetime.timedelta(days=400),
        "period_end": financial_year_start(TODAY) - datetime.timedelta(days=100)}, "period_start", "this financial year or the next")],
 )  # fmt: skip
@@ -87,6 +89,17 @@ def test_bad_input_is_refused_with_a_clear_error_and_nothing_written(tenant, ove
         draft(tenant, **overrides)
     assert message in error.value.message_dict[field][0]
     assert not FundingRequest.objects.exists()
+
+
+def test_the_database_allows_a_single_day_but_not_a_period_that_ends_before_it_starts(tenant):
+    from django.db import IntegrityError, transaction
+
+    one_day = draft(tenant, period_end=financial_year_start(TODAY))
+    assert one_day.period_start == one_day.period_end
+    with pytest.raises(IntegrityError, match="request_period_order"), transaction.atomic():
+        FundingRequest.objects.filter(pk=one_day.pk).update(
+            period_end=one_day.period_start - datetime.timedelta(days=1)
+        )
 
 
 def test_refused_transitions(tenant, pot):
@@ -213,3 +226,45 @@ def test_withdrawing_a_draft_tells_nobody_and_keeps_it_from_the_area_lead(
     from accounts.scoping import visible
 
     assert not visible(FundingRequest, scope_of(tenant.users["area_lead"])).filter(pk=funding_request.pk).exists()
+
+
+def test_a_draft_is_private_to_the_school_s_sencos_whatever_the_reader_s_role(tenant, pot):
+    from accounts.scoping import visible
+
+    kept = draft(tenant)
+    withdrawn_draft = draft(tenant)
+    act(tenant, "senco", withdrawn_draft, "withdraw")
+    submitted = draft(tenant)
+    act(tenant, "senco", submitted, "submit")
+    withdrawn_after_submitting = draft(tenant)
+    act(tenant, "senco", withdrawn_after_submitting, "submit")
+    act(tenant, "senco", withdrawn_after_submitting, "withdraw")
+    sent = {submitted.pk, withdrawn_after_submitting.pk}
+    for role in ("la_officer", "finance_officer", "area_lead"):
+        seen = set(visible(FundingRequest, scope_of(tenant.users[role])).values_list("pk", flat=True))
+        assert seen == sent, role
+    assert set(visible(FundingRequest, scope_of(tenant.users["senco"])).values_list("pk", flat=True)) == {
+        kept.pk,
+        withdrawn_draft.pk,
+        *sent,
+    }
+    # An LA officer who is also the school's SENCO sees the school's drafts, as its SENCO.
+    officer = tenant.users["la_officer"]
+    f.grant(officer, tenant.authority, "senco", school=tenant.school_1)
+    assert kept.pk in set(visible(FundingRequest, scope_of(officer)).values_list("pk", flat=True))
+
+
+def test_locality_routing_follows_the_scheme_setting_not_whether_a_budget_exists(tenant):
+    """A council that devolves budgets sends a locality school's request to its Area SEND Lead even before a
+    locality budget is set; one that does not sends it to the top-up panel even if a locality budget exists."""
+    from funding.models import Budget
+
+    funding_request = draft(tenant)
+    assert not Budget.objects.exists()
+    assert services.route_for(funding_request) == (Route.LOCALITY, None)
+    f.make_budget(tenant.authority, locality=tenant.locality_1, amount="10000.00", actor=tenant.users["la_officer"])
+    tenant.authority.runs_locality_budgets = False
+    tenant.authority.save()
+    funding_request.refresh_from_db()
+    route, panel = services.route_for(funding_request)
+    assert route == Route.TOP_UP_PANEL and panel.kind == "top_up"

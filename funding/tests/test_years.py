@@ -36,3 +36,18 @@ def test_the_threshold_is_pro_rated_for_a_pupil_who_joins_part_way_through():
     # Joined 1 October 2026: 182 of 365 days on roll.
     assert pro_rated_threshold(D("6000"), joined=datetime.date(2026, 10, 1), left=None, year_start=year) == D("2991.78")
     assert pro_rated_threshold(D("6000"), joined=datetime.date(2027, 6, 1), left=None, year_start=year) == D("0.00")
+
+
+def test_a_financial_year_is_labelled_by_the_years_it_spans():
+    from funding.models import financial_year_label
+    from funding.report_models import BudgetReport
+    from funding.reports import year_label
+
+    april = datetime.date(2026, 4, 1)
+    assert financial_year_label(april) == "2026-27" and year_label(april) == "2026 to 2027"
+    assert financial_year_label(datetime.date(2099, 9, 1)) == "2099-00"
+    # A year from January is one calendar year, not "2026-27".
+    january = datetime.date(2026, 1, 1)
+    assert financial_year_label(january) == "2026" and year_label(january) == "2026"
+    assert BudgetReport(financial_year_start=january).year_label == "2026"
+    assert BudgetReport(financial_year_start=april).year_label == "2026 to 2027"
