@@ -22,6 +22,7 @@ from funding import reports
 from funding.report_models import REPORT_BUILD_TIME_LIMIT, REPORT_FORMATS, BudgetReport, ReportStatus
 from funding.years import financial_year_start
 from localities.models import LocalAuthority, Locality
+from send_portal.builds import build_claim, build_fail, build_progress
 
 logger = logging.getLogger(__name__)
 
@@ -127,35 +128,11 @@ def monthly_reports_schedule(*, today: datetime.date | None = None) -> list[int]
 
 
 def report_claim(*, report_id: int, task_id: str) -> BudgetReport | None:
-    """Take the report for this task, or None when there is nothing to do: it is already built or failed,
-    or another task is building it now. A redelivered message (same task id) takes it back, and so does
-    any task once a running report is older than the hard time limit (its worker was lost)."""
-    now = timezone.now()
-    with transaction.atomic():
-        report = BudgetReport.objects.select_for_update().filter(pk=report_id).first()
-        if report is None or report.status in (ReportStatus.DONE, ReportStatus.FAILED):
-            return None
-        if (
-            report.status == ReportStatus.RUNNING
-            and report.task_id != task_id
-            and report.started_at is not None
-            and report.started_at > now - datetime.timedelta(seconds=REPORT_BUILD_TIME_LIMIT)
-        ):
-            return None
-        report.status, report.task_id, report.started_at, report.progress, report.error = (
-            ReportStatus.RUNNING,
-            task_id[:64],
-            now,
-            5,
-            "",
-        )
-        report.save(update_fields=["status", "task_id", "started_at", "progress", "error"])
-        return report
+    return build_claim(BudgetReport, pk=report_id, task_id=task_id, time_limit=REPORT_BUILD_TIME_LIMIT)
 
 
 def report_progress(*, report_id: int, progress: int) -> None:
-    """Committed at once (outside any transaction), so the progress page sees it while the build runs."""
-    BudgetReport.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(progress=max(0, min(99, progress)))
+    build_progress(BudgetReport, pk=report_id, progress=progress)
 
 
 def report_finish(*, report_id: int, files: dict[str, Path]) -> None:
@@ -180,9 +157,7 @@ def _delete_files(files: list[tuple[Any, str]]) -> None:
 
 
 def report_fail(*, report_id: int, message: str) -> None:
-    BudgetReport.objects.filter(pk=report_id).exclude(status=ReportStatus.DONE).update(
-        status=ReportStatus.FAILED, error=message, finished_at=timezone.now()
-    )
+    build_fail(BudgetReport, pk=report_id, message=message)
 
 
 def report_build(*, report_id: int, task_id: str) -> str:

@@ -4,7 +4,6 @@ the PDF itself is panels.documents.pack_pdf."""
 
 from __future__ import annotations
 
-import datetime
 import functools
 import logging
 from typing import Any
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from panels.models import PACK_BUILD_TIME_LIMIT, PackStatus, PanelMeeting, PanelPack
+from send_portal.builds import build_claim, build_fail, build_progress
 
 logger = logging.getLogger(__name__)
 
@@ -91,34 +91,14 @@ def pack_for_reader(*, meeting: PanelMeeting, user_id: int, full: bool) -> Panel
 
 
 def pack_claim(*, pack_id: int, task_id: str) -> PanelPack | None:
-    """Take the pack for this task, or None when there is nothing to do (built, failed, superseded, or being
-    built by another live task). A redelivered message (same id) or a lost worker's pack is taken back."""
-    now = timezone.now()
-    with transaction.atomic():
-        pack = PanelPack.objects.select_for_update().filter(pk=pack_id).first()
-        if pack is None or pack.superseded or pack.status in (PackStatus.DONE, PackStatus.FAILED):
-            return None
-        if (
-            pack.status == PackStatus.RUNNING
-            and pack.task_id != task_id
-            and pack.started_at is not None
-            and pack.started_at > now - datetime.timedelta(seconds=PACK_BUILD_TIME_LIMIT)
-        ):
-            return None
-        pack.status, pack.task_id, pack.started_at, pack.progress, pack.error = (
-            PackStatus.RUNNING,
-            task_id[:64],
-            now,
-            5,
-            "",
-        )
-        pack.save(update_fields=["status", "task_id", "started_at", "progress", "error"])
-        return pack
+    """Take the pack for this task (see send_portal.builds); a superseded version is never built."""
+    return build_claim(
+        PanelPack, pk=pack_id, task_id=task_id, time_limit=PACK_BUILD_TIME_LIMIT, skip=lambda pack: pack.superseded
+    )
 
 
 def pack_progress(*, pack_id: int, progress: int) -> None:
-    """Committed at once, so the meeting page shows it while the pack builds."""
-    PanelPack.objects.filter(pk=pack_id, status=PackStatus.RUNNING).update(progress=max(0, min(99, progress)))
+    build_progress(PanelPack, pk=pack_id, progress=progress)
 
 
 def pack_build(*, pack_id: int, task_id: str) -> str:
@@ -164,9 +144,7 @@ def _progress(pack_id: int, percent: int) -> None:
 
 
 def _fail(pack_id: int, message: str) -> None:
-    PanelPack.objects.filter(pk=pack_id).exclude(status=PackStatus.DONE).update(
-        status=PackStatus.FAILED, error=message, finished_at=timezone.now()
-    )
+    build_fail(PanelPack, pk=pack_id, message=message)
 
 
 def pack_downloaded(*, actor: Any, pack: PanelPack) -> None:

@@ -4,6 +4,7 @@ writes through panels.services, whose refusals are shown on the forms."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -213,40 +214,135 @@ def agenda_item_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("panels:agenda", item.meeting_id)
 
 
-def _confirm_page(request: HttpRequest, meeting: PanelMeeting, *, title: str, intro: str, button: str,
-                  form: Any = None) -> HttpResponse:  # fmt: skip
+def _meeting_step(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: Callable[..., Any],
+    act: Callable[[Any, PanelMeeting, dict[str, Any]], Any],
+    success: str,
+    title: str,
+    intro: Callable[[PanelMeeting], str],
+    chair_too: bool = False,
+    done_url: Callable[[PanelMeeting], str] | None = None,
+) -> HttpResponse:
+    """One step of a meeting on its own page (issue the papers, cancel, attendance, approve the minutes):
+    a form, the service that takes the step, its refusal shown on the form, then back to the meeting."""
+    scope = request.scope  # type: ignore[attr-defined]
+    meeting = selectors.meeting_for_page(scope=scope, pk=pk)
+    if chair_too and not services.runs_meetings(scope, meeting.panel_id):
+        raise PermissionDenied
+    form = form_class(request.POST if request.method == "POST" else None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(scope, meeting, form.cleaned_data)
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(done_url(meeting) if done_url else reverse("panels:meeting-detail", args=[meeting.pk]))
     context = {
         "meeting": meeting,
         "page_title": title,
-        "intro": intro,
-        "button_label": button,
+        "intro": intro(meeting),
+        "button_label": title,
         "form": form,
         "back_url": reverse("panels:meeting-detail", args=[meeting.pk]),
     }
     return render(request, "panels/confirm.html", context)
 
 
+def _confirmation(data: Any = None, *, meeting: PanelMeeting) -> GovukForm:
+    return GovukForm(data)
+
+
+def _cancel_form(data: Any = None, *, meeting: PanelMeeting) -> ReasonForm:
+    return ReasonForm(data, label="Why is the meeting cancelled?", missing="Enter why the meeting is cancelled")
+
+
+def _attendance_form(data: Any = None, *, meeting: PanelMeeting) -> AttendanceForm:
+    choices, present = selectors.attendance_choices(meeting=meeting)
+    return AttendanceForm(data, members=choices, initial={"present": present})
+
+
+def _papers_intro(meeting: PanelMeeting) -> str:
+    cases = meeting.items.count()
+    return (
+        f"The agenda of {cases} case{'s' if cases != 1 else ''} is then fixed. Members who work at a requesting "
+        "school are recorded as having a conflict of interest on its case. The packs are built and the members "
+        "are emailed a link."
+    )
+
+
 @tenant_member(Role.LA_OFFICER)
 @require_http_methods(["GET", "POST"])
 def papers_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
-    meeting = selectors.meeting_for_page(scope=scope, pk=pk)
-    form = GovukForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.papers_issue(actor=request.user, scope=scope, meeting_id=meeting.pk)
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
-            messages.success(request, "Papers issued: the packs are being built and the members have been emailed")
-            return redirect("panels:meeting-detail", meeting.pk)
-    cases = meeting.items.count()
-    return _confirm_page(
-        request, meeting, form=form, title="Issue the papers", button="Issue the papers",
-        intro=f"The agenda of {cases} case{'s' if cases != 1 else ''} is then fixed. Members who work at a "
-        "requesting school are recorded as having a conflict of interest on its case. The packs are built and "
-        "the members are emailed a link.",
-    )  # fmt: skip
+    return _meeting_step(
+        request,
+        pk,
+        form_class=_confirmation,
+        title="Issue the papers",
+        intro=_papers_intro,
+        act=lambda scope, meeting, data: services.papers_issue(actor=request.user, scope=scope, meeting_id=meeting.pk),
+        success="Papers issued: the packs are being built and the members have been emailed",
+    )
+
+
+@tenant_member(Role.LA_OFFICER)
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    return _meeting_step(
+        request,
+        pk,
+        form_class=_cancel_form,
+        title="Cancel the meeting",
+        intro=lambda meeting: "Its cases go back to wait for another meeting's agenda.",
+        act=lambda scope, meeting, data: services.meeting_cancel(
+            actor=request.user, scope=scope, meeting_id=meeting.pk, reason=data["reason"]
+        ),
+        success="Meeting cancelled: its cases wait for another agenda",
+        done_url=lambda meeting: reverse("panels:detail", args=[meeting.panel_id]),
+    )
+
+
+@tenant_member(Role.PANEL_MEMBER, Role.LA_OFFICER)
+@require_http_methods(["GET", "POST"])
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    return _meeting_step(
+        request,
+        pk,
+        form_class=_attendance_form,
+        title="Record attendance",
+        chair_too=True,
+        intro=lambda meeting: (
+            f"{meeting.local_authority.name} needs {meeting.local_authority.panel_quorum} "
+            "members present, without a conflict of interest, for the panel to decide a case."
+        ),
+        act=lambda scope, meeting, data: services.attendance_record(
+            actor=request.user, scope=scope, meeting_id=meeting.pk, present_ids=data["present"]
+        ),
+        success="Attendance recorded",
+    )
+
+
+@tenant_member(Role.PANEL_MEMBER, Role.LA_OFFICER)
+@require_http_methods(["GET", "POST"])
+def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _meeting_step(
+        request,
+        pk,
+        form_class=_confirmation,
+        title="Approve the minutes",
+        chair_too=True,
+        intro=lambda meeting: (
+            "Once the minutes are approved nobody can change a decision: a mistake is put right "
+            "with a correction, which the minutes show."
+        ),
+        act=lambda scope, meeting, data: services.minutes_approve(
+            actor=request.user, scope=scope, meeting_id=meeting.pk
+        ),
+        success="Minutes approved",
+    )
 
 
 @tenant_member(Role.LA_OFFICER)
@@ -285,83 +381,6 @@ def pack_download(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
-@tenant_member(Role.LA_OFFICER)
-@require_http_methods(["GET", "POST"])
-def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
-    meeting = selectors.meeting_for_page(scope=scope, pk=pk)
-    form = ReasonForm(
-        request.POST if request.method == "POST" else None,
-        label="Why is the meeting cancelled?",
-        missing="Enter why the meeting is cancelled",
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_cancel(
-                actor=request.user, scope=scope, meeting_id=meeting.pk, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
-            messages.success(request, "Meeting cancelled: its cases wait for another agenda")
-            return redirect("panels:detail", meeting.panel_id)
-    return _confirm_page(
-        request, meeting, form=form, title="Cancel the meeting", button="Cancel the meeting",
-        intro="Its cases go back to wait for another meeting's agenda.",
-    )  # fmt: skip
-
-
-@tenant_member(Role.PANEL_MEMBER, Role.LA_OFFICER)
-@require_http_methods(["GET", "POST"])
-def attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
-    meeting = selectors.meeting_for_page(scope=scope, pk=pk)
-    if not services.runs_meetings(scope, meeting.panel_id):
-        raise PermissionDenied
-    choices, present = selectors.attendance_choices(meeting=meeting)
-    form = AttendanceForm(
-        request.POST if request.method == "POST" else None, members=choices, initial={"present": present}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.attendance_record(
-                actor=request.user, scope=scope, meeting_id=meeting.pk, present_ids=form.cleaned_data["present"]
-            )
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
-            messages.success(request, "Attendance recorded")
-            return redirect("panels:meeting-detail", meeting.pk)
-    return _confirm_page(
-        request, meeting, form=form, title="Record attendance", button="Record attendance",
-        intro=f"{meeting.local_authority.name} needs {meeting.local_authority.panel_quorum} members present, "
-        "without a conflict of interest, for the panel to decide a case.",
-    )  # fmt: skip
-
-
-@tenant_member(Role.PANEL_MEMBER, Role.LA_OFFICER)
-@require_http_methods(["GET", "POST"])
-def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
-    meeting = selectors.meeting_for_page(scope=scope, pk=pk)
-    if not services.runs_meetings(scope, meeting.panel_id):
-        raise PermissionDenied
-    form = GovukForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.minutes_approve(actor=request.user, scope=scope, meeting_id=meeting.pk)
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
-            messages.success(request, "Minutes approved")
-            return redirect("panels:meeting-detail", meeting.pk)
-    return _confirm_page(
-        request, meeting, form=form, title="Approve the minutes", button="Approve the minutes",
-        intro="Once the minutes are approved nobody can change a decision: a mistake is put right with a "
-        "correction, which the minutes show.",
-    )  # fmt: skip
-
-
 @tenant_member(*PANEL_READERS)
 @require_GET
 def minutes_download(request: HttpRequest, pk: int) -> HttpResponse:
@@ -373,9 +392,12 @@ def minutes_download(request: HttpRequest, pk: int) -> HttpResponse:
 
     pdf = minutes_pdf(meeting_id=meeting.pk)
     audit_record(
-        actor=request.user, local_authority_id=meeting.local_authority_id, action="minutes_downloaded", obj=meeting,
+        actor=request.user,
+        local_authority_id=meeting.local_authority_id,
+        action="minutes_downloaded",
+        obj=meeting,
         summary=f"Minutes of meeting {meeting.pk} downloaded",
-    )  # fmt: skip
+    )
     draft = "" if meeting.minutes_approved else "-draft"
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="panel-minutes-meeting-{meeting.pk}{draft}.pdf"'
@@ -487,10 +509,14 @@ def recommend(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Your recommendation on case {case.item.position} is recorded")
             return redirect("panels:meeting-detail", case.meeting.pk)
     return _case_form(
-        request, case, form, title="Record your recommendation", button="Record recommendation",
+        request,
+        case,
+        form,
+        title="Record your recommendation",
+        button="Record recommendation",
         intro=f"The school asked for £{case.item.funding_request.amount_requested:,.2f}. The chair sees every "
         "member's recommendation side by side before the meeting.",
-    )  # fmt: skip
+    )
 
 
 def _decision_page(request: HttpRequest, case: Any, *, correcting: PanelDecision | None) -> HttpResponse:
@@ -498,9 +524,14 @@ def _decision_page(request: HttpRequest, case: Any, *, correcting: PanelDecision
     meeting = case.meeting
     back = reverse("panels:case", args=[case.item.pk])
     outcome = request.GET.get("outcome", "")
-    base = {"case": case, "item": case.item, "funding_request": case.item.funding_request, "back_url": back,
-            "caption": f"Case {case.item.position}: funding request {case.item.funding_request_id}",
-            "correcting": correcting}  # fmt: skip
+    base = {
+        "case": case,
+        "item": case.item,
+        "funding_request": case.item.funding_request,
+        "back_url": back,
+        "caption": f"Case {case.item.position}: funding request {case.item.funding_request_id}",
+        "correcting": correcting,
+    }
     title = "Change the decision" if correcting else "Record the panel's decision"
     if outcome not in DecisionOutcome.values:
         choose = OutcomeChoiceForm(request.GET if "outcome" in request.GET else None)
@@ -578,9 +609,12 @@ def letter_download(request: HttpRequest, pk: int) -> HttpResponse:
 
     pdf = letter_pdf(decision_id=decision.pk)
     audit_record(
-        actor=request.user, local_authority_id=decision.local_authority_id, action="letter_downloaded",
-        obj=decision, summary=f"Decision letter for panel decision {decision.pk} downloaded",
-    )  # fmt: skip
+        actor=request.user,
+        local_authority_id=decision.local_authority_id,
+        action="letter_downloaded",
+        obj=decision,
+        summary=f"Decision letter for panel decision {decision.pk} downloaded",
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="decision-letter-request-{decision.funding_request_id}-{decision.pk}.pdf"'
