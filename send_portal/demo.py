@@ -1,7 +1,8 @@
 """Demo data: five tenants configured from the five seed schemes, with synthetic pupils.
 
 Every name is invented and every UPN is synthetic (valid check letter, no real child). Running it
-twice changes nothing: every row is found by its natural key before it is created.
+twice changes nothing: every row is found by its natural key before it is created, and the casework,
+funding and panel work, written through the services, are each skipped when they are already there.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from accounts.models import Membership, PanelRole, Role, RoleAssignment, User
-from accounts.scoping import scope_for_membership
+from accounts.scoping import Scope, scope_for_membership
 from localities.models import (
     ApportionBy,
     Governance,
@@ -30,9 +32,20 @@ from localities.models import (
     SendArea,
     StaffTraining,
 )
-from panels.models import Panel, PanelKind, PanelMeeting
+from panels.models import Panel, PanelKind
+from pupils.cycle_services import provision_add
 from pupils.cycles import cycle_review, cycle_start
-from pupils.models import Cycle, GroupIntervention, InformedBy, NeedType, Outcome, ProvisionEntry, Pupil, SenStatus
+from pupils.models import (
+    Cycle,
+    CycleStatus,
+    GroupIntervention,
+    InformedBy,
+    NeedType,
+    Outcome,
+    ProvisionEntry,
+    Pupil,
+    SenStatus,
+)
 from pupils.record_services import parents_informed_record
 from pupils.upn import check_letter
 
@@ -173,6 +186,8 @@ SHARED_SPECIALIST_EMAIL = "ep.consultant@example.org"
 class DemoResult:
     password: str
     users: list[tuple[str, str, str]] = field(default_factory=list)  # (email, authority, role)
+    # (authority, panel, the emails of its members besides the chair): printed one line a council.
+    panels: list[tuple[str, str, list[str]]] = field(default_factory=list)
 
 
 def _upn(la_code: str, establishment: str, serial: int) -> str:
@@ -180,10 +195,14 @@ def _upn(la_code: str, establishment: str, serial: int) -> str:
     return check_letter(body) + body
 
 
-def _user(email: str, full_name: str, password: str) -> User:
+def _user(email: str, full_name: str, password_hash: str) -> User:
+    """The demo user with this email, made with the demo password's hash. Every demo user shares one known
+    password, so it is hashed once (a PBKDF2 hash takes about half a second, several dozen users here)."""
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email, password, full_name=full_name)
+        user = User.objects.create_user(email, None, full_name=full_name)
+        user.password = password_hash
+        user.save(update_fields=["password"])
     return user
 
 
@@ -281,7 +300,7 @@ def _funding(authority: LocalAuthority, localities: list[Locality], panels: list
             financial_year_start=year,
         )
         ledger.budget_set(actor=officer, budget_id=pot.pk, amount=CENTRAL_POT, memo="High needs block allocation")
-    senco_membership = Membership.objects.get(local_authority=authority, roles__role=Role.SENCO)
+    senco_membership = Membership.objects.get(local_authority=authority, roles__role=Role.SENCO, roles__school=school)
     senco = senco_membership.user
     scope = scope_for_membership(senco_membership)
     pupils = list(Pupil.objects.filter(school=school, on_register=True).order_by("pk"))
@@ -333,6 +352,201 @@ def _funding(authority: LocalAuthority, localities: list[Locality], panels: list
             )
 
 
+# The panel: its members and its work ------------------------------------------------------------------
+
+# Each panel is multi-disciplinary: the demo "Panel member" user chairs it, and these sit with them.
+PANEL_SEATS = [
+    (PanelRole.EDUCATIONAL_PSYCHOLOGIST, "panel-ep", "Panel Educational Psychologist"),
+    (PanelRole.HEALTH, "panel-health", "Panel health member"),
+    (PanelRole.SOCIAL_CARE, "panel-social-care", "Panel social care member"),
+    (PanelRole.HEADTEACHER_REPRESENTATIVE, "panel-head", "Headteacher representative"),
+]
+
+
+def _seat(user: User, authority: LocalAuthority, panel: Panel, place: str) -> Membership:
+    """A place on the panel, given once (an LA officer's later change of place is kept)."""
+    membership, _ = Membership.objects.get_or_create(user=user, local_authority=authority)
+    RoleAssignment.objects.get_or_create(
+        membership=membership, role=Role.PANEL_MEMBER, panel=panel, defaults={"panel_role": place}
+    )
+    return membership
+
+
+def _panel_members(
+    scheme: SchemeSeed, authority: LocalAuthority, panel: Panel, head_school: School, password_hash: str
+) -> list[User]:
+    """The panel's members besides its chair. The headteacher representative is also the SENCO of
+    `head_school`, so issuing the papers records their conflict of interest on that school's cases."""
+    members = []
+    for place, prefix, title in PANEL_SEATS:
+        user = _user(f"{prefix}.{scheme.slug}@example.org", f"{title} ({scheme.name})", password_hash)
+        _seat(user, authority, panel, place)
+        if place == PanelRole.HEADTEACHER_REPRESENTATIVE:
+            _grant(user, authority, Role.SENCO, school=head_school)
+        members.append(user)
+    return members
+
+
+@dataclass
+class _Person:
+    user: User
+    scope: Scope
+
+
+def _person(email: str, authority: LocalAuthority) -> _Person:
+    membership = Membership.objects.get(user__email=email, local_authority=authority)
+    return _Person(membership.user, scope_for_membership(membership))
+
+
+# Support that takes a pupil's provision above every scheme's notional threshold (£7,410 a year).
+ONE_TO_ONE: dict[str, Any] = {
+    "description": "1:1 teaching assistant support in class and at unstructured times",
+    "delivered_by": "ta", "group_size": 1, "sessions_per_week": 5, "minutes_per_session": 120, "weeks": 38,
+    "hourly_cost": Decimal("19.50"), "fixed_cost": None,
+}  # fmt: skip
+
+
+def _panel_request(
+    senco: _Person, school: School, *, pupil: Pupil | None = None, group: GroupIntervention | None = None,
+    amount: Decimal, purpose: str, outcomes: str,
+) -> int:  # fmt: skip
+    """A request the school submits for the panel: straight to a top-up panel, or (Croydon) to the locality,
+    whose Area SEND Lead refers it to the central panel."""
+    from funding import services as funding_services
+    from funding.models import FundingRequest
+
+    if pupil is not None:
+        cycle = pupil.cycles.get(status=CycleStatus.OPEN)
+        if not ProvisionEntry.objects.filter(cycle=cycle, description=ONE_TO_ONE["description"]).exists():
+            provision_add(actor=senco.user, scope=senco.scope, cycle_id=cycle.pk, **ONE_TO_ONE)
+    today = timezone.localdate()
+    draft = funding_services.request_save_draft(
+        actor=senco.user, scope=senco.scope, school_id=school.pk, pupil_id=pupil.pk if pupil else None,
+        group_intervention_id=group.pk if group else None, amount_requested=amount, period_start=today,
+        period_end=today + datetime.timedelta(days=182), purpose=purpose, outcomes_served=outcomes,
+    )  # fmt: skip
+    funding_services.request_transition(actor=senco.user, scope=senco.scope, request_id=draft.pk, action="submit")
+    if FundingRequest.objects.get(pk=draft.pk).route == "locality":
+        lead_membership = Membership.objects.get(
+            local_authority_id=school.local_authority_id, roles__role=Role.AREA_SEND_LEAD,
+            roles__locality=school.locality_id,
+        )  # fmt: skip
+        funding_services.request_transition(
+            actor=lead_membership.user, scope=scope_for_membership(lead_membership), request_id=draft.pk,
+            action="refer", reason="Complex needs beyond what the locality budget can meet: for the central panel",
+        )  # fmt: skip
+    return draft.pk
+
+
+def _ten_oclock(days: int) -> datetime.datetime:
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+
+
+def _panel_journey(
+    authority: LocalAuthority, panel: Panel, school: School, head_school: School, rng: random.Random
+) -> None:
+    """The panel at work, through the panel and funding services as its people would do it: a meeting held
+    with its minutes approved (an approval, a decline the school then asked to have reviewed, a declared
+    conflict of interest), the next meeting with its papers issued and members' recommendations in, and a
+    later one whose agenda is still open with requests waiting. Runs once per panel (skipped when the panel
+    has meetings). The packs are built by Celery once the demo's transaction commits."""
+    from funding import services as funding_services
+    from panels import services
+    from panels.models import PanelMeeting
+
+    if panel.meetings.exists():
+        return
+    slug = _slug(authority)
+    officer, chair, senco = (_person(f"{who}.{slug}@example.org", authority)
+                             for who in ("la-officer", "panel-member", "senco"))  # fmt: skip
+    ep, health, social_care, head = (_person(f"{prefix}.{slug}@example.org", authority) for _, prefix, _ in PANEL_SEATS)
+    # The headteacher representative's school has casework too: its requests are on the agendas.
+    _casework(Membership.objects.get(pk=head.scope.membership_id), head_school, rng)
+    pupils = list(Pupil.objects.filter(school=school, sen_status=SenStatus.SEN_SUPPORT).order_by("pk")[1:3])
+    head_pupils = list(Pupil.objects.filter(school=head_school, sen_status=SenStatus.SEN_SUPPORT).order_by("pk")[:2])
+    group = GroupIntervention.objects.filter(school=school).order_by("pk").first()
+    approved, declined, conflicted, for_group, waiting = (
+        _panel_request(senco, school, pupil=pupils[0], amount=Decimal("6500.00"),
+                       purpose="A teaching assistant 1:1 for 10 hours a week, with a speech and language programme",
+                       outcomes="Uses a communication book to ask for help; joins a small-group activity daily"),
+        _panel_request(senco, school, pupil=pupils[1], amount=Decimal("4800.00"),
+                       purpose="Specialist teacher outreach, one morning a week, and a sensory circuit",
+                       outcomes="Stays in class for whole lessons; manages transitions with a visual timetable"),
+        _panel_request(head, head_school, pupil=head_pupils[0], amount=Decimal("8200.00"),
+                       purpose="A trained teaching assistant for unstructured times and a nurture group place",
+                       outcomes="Plays alongside peers at break times; fewer exits from class each week"),
+        _panel_request(senco, school, group=group, amount=Decimal("3600.00"),
+                       purpose="A second social communication group, run by a speech and language therapist",
+                       outcomes="Takes turns in conversation with a peer; names feelings using a feelings chart"),
+        _panel_request(head, head_school, pupil=head_pupils[1], amount=Decimal("5200.00"),
+                       purpose="Precision teaching 1:1 daily, and an assessment by the advisory teacher",
+                       outcomes="Reads the first 100 high-frequency words; writes a sentence independently"),
+    )  # fmt: skip
+    place = {"venue": "Council offices, committee room 1", "online_link": ""}
+
+    def schedule(days: int, **where: str) -> PanelMeeting:
+        return services.meeting_schedule(
+            actor=officer.user, scope=officer.scope, panel_id=panel.pk, meets_at=_ten_oclock(days), **(where or place)
+        )
+
+    def issue(meeting: PanelMeeting, request_ids: list[int]) -> dict[int, int]:
+        """The agenda and its papers: the agenda item of each request."""
+        services.agenda_add(actor=officer.user, scope=officer.scope, meeting_id=meeting.pk, request_ids=request_ids)
+        services.papers_issue(actor=officer.user, scope=officer.scope, meeting_id=meeting.pk)
+        return dict(meeting.items.values_list("funding_request_id", "pk"))
+
+    def recommend(member: _Person, item_id: int, choice: str, comment: str, amount: Decimal | None = None) -> None:
+        services.recommendation_record(
+            actor=member.user, scope=member.scope, item_id=item_id, choice=choice, amount=amount, comment=comment
+        )
+
+    # The meeting held: papers and recommendations beforehand, a conflict declared, then the meeting itself.
+    held = schedule(1)
+    items = issue(held, [approved, declined])
+    recommend(ep, items[approved], "support", "The EP report shows needs well above what the school can meet alone.")
+    recommend(health, items[declined], "more_information", "I would like to see the paediatrician's latest letter.")
+    services.conflict_declare(
+        actor=social_care.user, scope=social_care.scope, item_id=items[approved],
+        reason="I know the family through the children's centre where I worked until last year.",
+    )  # fmt: skip
+    # Its day comes (as in panels.tests.scenario): the meeting starts now, and attendance is taken.
+    PanelMeeting.objects.filter(pk=held.pk).update(meets_at=timezone.now() - datetime.timedelta(seconds=1))
+    services.attendance_record(
+        actor=officer.user, scope=officer.scope, meeting_id=held.pk,
+        present_ids=[chair.user.pk, ep.user.pk, health.user.pk, social_care.user.pk],
+    )  # fmt: skip
+    services.decision_record(
+        actor=chair.user, scope=chair.scope, item_id=items[approved], outcome="approve",
+        conditions="A short report on progress to the panel after the pupil's next review.",
+    )  # fmt: skip
+    services.decision_record(
+        actor=chair.user, scope=chair.scope, item_id=items[declined], outcome="decline",
+        reasons="The support asked for can be met from the school's notional SEN budget with the locality's "
+        "outreach service. The panel would like to see the outcome of the next review first.",
+    )  # fmt: skip
+    services.minutes_approve(actor=chair.user, scope=chair.scope, meeting_id=held.pk)
+    # The school asks the panel to look again: the request waits for a later agenda.
+    funding_services.request_transition(
+        actor=senco.user, scope=senco.scope, request_id=declined, action="ask_for_review",
+        reason="A new report from the educational psychologist shows the pupil's needs have increased this term.",
+    )  # fmt: skip
+
+    # The next meeting: papers issued (the headteacher representative's conflict recorded), views coming in.
+    upcoming = schedule(7)
+    items = issue(upcoming, [conflicted, for_group])
+    recommend(ep, items[conflicted], "support", "Consistent with the outcomes of the last two reviews.")
+    recommend(social_care, items[conflicted], "different_amount", "Fewer nurture group sessions would meet the need.",
+              amount=Decimal("6000.00"))  # fmt: skip
+    recommend(head, items[for_group], "support", "Other schools in the locality could share the group's places.")
+
+    # A later meeting: its agenda is open, and the review and other requests still wait for a place.
+    later = schedule(
+        28, venue="Council offices, committee room 2", online_link=f"https://meet.example.org/{slug}-panel"
+    )
+    services.agenda_add(actor=officer.user, scope=officer.scope, meeting_id=later.pk, request_ids=[waiting])
+
+
 def _slug(authority: LocalAuthority) -> str:
     return next(scheme.slug for scheme in SCHEMES if scheme.la_code == authority.la_code)
 
@@ -361,6 +575,7 @@ DEMO_TRAINING = [
 @transaction.atomic
 def demo_data_load(*, password: str) -> DemoResult:
     result = DemoResult(password=password)
+    password_hash = make_password(password)
     needs = {need.code: need for need in NeedType.objects.all()}
     school_number = 0
     for scheme in SCHEMES:
@@ -457,7 +672,7 @@ def demo_data_load(*, password: str) -> DemoResult:
             for number in range(1, count + 1):
                 suffix = f"-{number}" if count > 1 else ""
                 email = f"{prefix}{suffix}.{scheme.slug}@example.org"
-                user = _user(email, f"{title}{suffix.replace('-', ' ')} ({scheme.name})", password)
+                user = _user(email, f"{title}{suffix.replace('-', ' ')} ({scheme.name})", password_hash)
                 if role == Role.SENCO:
                     senco_membership = _grant(user, authority, role, school=schools[0])
                     _casework(senco_membership, schools[0], rng)
@@ -466,27 +681,20 @@ def demo_data_load(*, password: str) -> DemoResult:
                     for locality in share:
                         _grant(user, authority, role, locality=locality)
                 elif role == Role.PANEL_MEMBER:
-                    membership = _grant(user, authority, role, panel=panels[0])
-                    membership.roles.filter(role=role, panel_role="").update(panel_role=PanelRole.CHAIR)
-                    if not panels[0].meetings.exists():
-                        PanelMeeting.objects.create(
-                            local_authority=authority,
-                            panel=panels[0],
-                            venue="Council offices, committee room 1",
-                            meets_at=timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
-                            + datetime.timedelta(days=14),
-                            created_by=user,
-                        )
+                    _seat(user, authority, panels[0], PanelRole.CHAIR)
                 else:
                     membership = _grant(user, authority, role)
                     if role == Role.SPECIALIST:
                         for pupil in Pupil.objects.filter(school=schools[1]).order_by("pk")[:3]:
                             assign_perm("pupils.view_pupil", membership.user, pupil)
                 result.users.append((email, scheme.name, str(Role(role).label)))
+        members = _panel_members(scheme, authority, panels[0], schools[1], password_hash)
+        result.panels.append((scheme.name, panels[0].name, [member.email for member in members]))
         _funding(authority, localities, panels, schools[0])
+        _panel_journey(authority, panels[0], schools[0], schools[1], rng)
 
     # One specialist working for two councils, to show choosing which one to work in.
-    consultant = _user(SHARED_SPECIALIST_EMAIL, "Consultant Educational Psychologist", password)
+    consultant = _user(SHARED_SPECIALIST_EMAIL, "Consultant Educational Psychologist", password_hash)
     for la_code in ("926", "928"):
         authority = LocalAuthority.objects.get(la_code=la_code)
         _grant(consultant, authority, Role.SPECIALIST)

@@ -9,6 +9,7 @@ Debian's Chromium is launched once per module; each test gets its own fresh brow
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import os
 import re
@@ -18,8 +19,13 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.apps import apps as django_apps
+from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from panels import pack_services, services
+from panels.models import PanelDecision, PanelMeeting, PanelPack
+from panels.tests import scenario
+from pupils.tests.casework import scope_of
 from tests import factories as f
 
 pytestmark = pytest.mark.browser
@@ -407,3 +413,206 @@ def test_service_works_without_javascript(open_context: Any, tenants: Any) -> No
     pupil = tenants[0].pupil_2
     page.get_by_role("link", name=f"{pupil.last_name}, {pupil.first_name}", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{pupil.first_name} {pupil.last_name}")
+
+
+# --- panels -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def panel(tenants: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Tenant A's central panel (chair, Educational Psychologist, health, headteacher representative), its
+    pot, and two requests its Area SEND Lead referred to it (panels.tests.scenario). The packs are Celery's
+    work, which these pages do not need: none is built, so each stays "waiting to start", as the meeting
+    page shows while a pack builds."""
+    monkeypatch.setattr(pack_services, "_enqueue", lambda pack_id: None)
+    return scenario.build(tenants[0])
+
+
+def signed_in(open_context: Any, user: Any, **options: Any) -> Page:
+    """A page in a fresh context, signed in through the form as `user`."""
+    page = open_context(**options).new_page()
+    sign_in(page, user.email)
+    expect(page).to_have_url(re.compile(r"/$"))
+    return page
+
+
+def case_link(page: Page, position: int) -> Any:
+    """The agenda's link to a case ("Case 1", then the request's number for screen readers)."""
+    return page.get_by_test_id("agenda").get_by_role("link", name=re.compile(rf"^Case {position}\b"))
+
+
+def test_panel_agenda_and_papers_pages_are_accessible(open_context: Any, panel: Any) -> None:
+    """The LA officer's journey: the panel, a scheduled meeting, the agenda builder and its error, the
+    confirmation, then the meeting with its papers issued and the pack's progress bar."""
+    meeting = scenario.schedule(panel)
+    page = signed_in(open_context, panel.officer)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Panels").click()
+    page.get_by_role("link", name=panel.panel.name).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(panel.panel.name)
+    expect(page.get_by_test_id("waiting")).to_contain_text("2 requests waiting")
+    assert_no_axe_violations(page)
+
+    page.get_by_test_id("upcoming").get_by_role("link").first.click()
+    expect(page).to_have_url(re.compile(rf"/panels/meetings/{meeting.pk}/$"))
+    expect(page.get_by_test_id("meeting-status")).to_have_text("Scheduled")
+    assert_no_axe_violations(page)
+
+    page.get_by_role("link", name="Build the agenda").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Build the agenda")
+    second = panel.requests[1]
+    expect(page.get_by_role("checkbox")).to_have_count(2)
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Add the selected requests").click()  # nothing ticked
+    assert_error_summary(page, expected_message="Select at least one request to add to the agenda")
+    assert_no_axe_violations(page)
+    page.get_by_label(re.compile(rf"^Funding request {second.pk}:")).check()
+    page.get_by_role("button", name="Add the selected requests").click()
+    expect(page.get_by_role("alert")).to_contain_text("1 case added to the agenda")
+    page.get_by_role("button", name="Add every waiting request, oldest first").click()
+    expect(page.get_by_test_id("agenda").get_by_role("row")).to_have_count(3)  # the header and two cases
+    expect(page.get_by_test_id("nothing-waiting")).to_be_visible()
+    assert_no_axe_violations(page)  # the table with its move and take-off buttons
+
+    page.get_by_role("link", name="Back to the meeting").click()
+    page.get_by_role("link", name="Issue the papers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Issue the papers")
+    expect(page.get_by_text("The agenda of 2 cases is then fixed.")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Issue the papers").click()
+    expect(page.get_by_role("alert")).to_contain_text("Papers issued")
+    expect(page.get_by_test_id("meeting-status")).to_have_text("Papers issued")
+    progress = page.get_by_label("Waiting to start")
+    expect(progress).to_have_attribute("value", "0")
+    expect(page.locator('meta[http-equiv="refresh"]')).to_have_count(0)  # no timed reload (WCAG 2.2.1)
+    assert_no_axe_violations(page)
+
+    # Once the pack is built the page says so in place, without reloading, and tells screen readers.
+    page.evaluate("window.stillThisPage = true")
+    PanelPack.objects.filter(meeting=meeting).update(status="done", progress=100, pages=3, finished_at=timezone.now())
+    # The script checks every 3 seconds (PACK_REFRESH_SECONDS): allow it two checks.
+    built = page.get_by_test_id("pack")
+    expect(built).to_contain_text("Download the panel pack (PDF, 3 pages)", timeout=TIMEOUT_MS)
+    expect(page.get_by_test_id("pack-announcement")).to_have_text("The papers are ready")
+    assert page.evaluate("window.stillThisPage === true")
+    assert_no_axe_violations(page)
+
+
+def test_panel_members_conflict_and_recommendation_pages_are_accessible(open_context: Any, panel: Any) -> None:
+    """A member reads the papers, recommends (an error first) and declares a conflict (an error first);
+    the chair then sees the members' recommendations side by side."""
+    meeting = scenario.issued_meeting(panel)
+    first = scenario.item_of(panel, panel.requests[0])
+    member = signed_in(open_context, panel.members[1])
+    member.goto(f"/panels/meetings/{meeting.pk}/")
+    expect(member.get_by_label("Waiting to start")).to_be_visible()  # their own copy of the papers
+    assert_no_axe_violations(member)
+
+    case_link(member, 1).click()
+    expect(member.get_by_role("heading", level=1)).to_have_text("Case 1")
+    assert_no_axe_violations(member)
+    member.get_by_role("link", name="Record your recommendation").click()
+    expect(member.get_by_role("heading", level=1)).to_have_text("Record your recommendation")
+    assert_no_axe_violations(member)
+    member.get_by_label("Support a different amount").check()
+    member.get_by_role("button", name="Record recommendation").click()
+    assert_error_summary(member, expected_message="Enter the amount you would support")
+    assert_no_axe_violations(member)
+    member.get_by_label("Amount you would support (if a different amount)").fill("600")
+    member.get_by_label("Comment").fill("Half the sessions would meet the need")
+    member.get_by_role("button", name="Record recommendation").click()
+    expect(member.get_by_role("alert")).to_contain_text("Your recommendation on case 1 is recorded")
+
+    case_link(member, 2).click()
+    member.get_by_role("link", name="Declare a conflict of interest").click()
+    expect(member.get_by_role("heading", level=1)).to_have_text("Declare a conflict of interest")
+    assert_no_axe_violations(member)
+    member.get_by_role("button", name="Declare the conflict").click()
+    assert_error_summary(member, expected_message="Enter the reason for the conflict of interest")
+    assert_no_axe_violations(member)
+    member.get_by_label("What is your conflict of interest?").fill("My niece attends the school")
+    member.get_by_role("button", name="Declare the conflict").click()
+    expect(member.get_by_role("alert")).to_contain_text("Conflict of interest declared on case 2")
+    expect(member.get_by_text("Withheld: you declared a conflict of interest")).to_be_visible()
+    assert_no_axe_violations(member)
+
+    health = panel.members[2]
+    services.recommendation_record(
+        actor=health, scope=scope_of(health), item_id=first.pk, choice="support", amount=None, comment="Clear need"
+    )
+    chair = signed_in(open_context, panel.chair)
+    chair.goto(f"/panels/cases/{first.pk}/")
+    table = chair.get_by_test_id("recommendations")
+    expect(table.get_by_role("row")).to_have_count(3)  # the header and both members, side by side
+    expect(table).to_contain_text("£600.00")
+    assert_no_axe_violations(chair)
+
+
+def test_attendance_decision_and_the_school_s_review_pages_are_accessible(open_context: Any, panel: Any) -> None:
+    """On the day: the chair records attendance and a decline (missing reasons first); the case shows the
+    decision; the school reads it on its request and opens "Ask for a review" (an empty reason first)."""
+    meeting = scenario.issued_meeting(panel)
+    PanelMeeting.objects.filter(pk=meeting.pk).update(meets_at=timezone.now() - datetime.timedelta(hours=1))
+    chair = signed_in(open_context, panel.chair)
+    chair.goto(f"/panels/meetings/{meeting.pk}/")
+    chair.get_by_role("link", name="Record attendance").click()
+    expect(chair.get_by_role("heading", level=1)).to_have_text("Record attendance")
+    expect(chair.get_by_role("checkbox")).to_have_count(len(panel.members))
+    assert_no_axe_violations(chair)
+    for member in panel.members[:3]:
+        chair.get_by_label(re.compile(rf"^{re.escape(member.full_name)} \(")).check()
+    chair.get_by_role("button", name="Record attendance").click()
+    expect(chair.get_by_role("alert")).to_contain_text("Attendance recorded")
+    expect(chair.get_by_test_id("meeting-status")).to_have_text("Held")
+    expect(chair.get_by_test_id("attendance")).to_contain_text(f"{panel.members[3].full_name}: apologies")
+    assert_no_axe_violations(chair)
+
+    case_link(chair, 1).click()
+    expect(chair.get_by_test_id("quorum")).to_contain_text("Quorate")
+    chair.get_by_role("link", name="Record the panel's decision").click()
+    expect(chair.get_by_role("group", name="What has the panel decided?")).to_be_visible()
+    assert_no_axe_violations(chair)
+    chair.get_by_label("Decline").check()
+    chair.get_by_role("button", name="Continue").click()
+    expect(chair.get_by_role("heading", level=1)).to_have_text("Record the panel's decision: decline")
+    assert_no_axe_violations(chair)
+    chair.get_by_role("button", name="Record the decision").click()  # no reasons
+    assert_error_summary(chair, expected_message="Enter the reasons for declining")
+    assert_no_axe_violations(chair)
+    reasons = chair.get_by_label("Reasons for declining, in plain English")
+    reasons.fill("The support can be met within the school's notional SEN budget.")
+    chair.get_by_role("button", name="Record the decision").click()
+    expect(chair.get_by_role("alert")).to_contain_text("Decision on case 1 recorded: decline")
+    expect(chair.get_by_test_id("decisions")).to_contain_text("notional SEN budget")
+    assert_no_axe_violations(chair)
+
+    senco = signed_in(open_context, panel.sencos[panel.requests[0].school_id])
+    senco.goto(f"/funding/requests/{panel.requests[0].pk}/")
+    expect(senco.get_by_test_id("panel-decisions")).to_contain_text("decline")
+    assert_no_axe_violations(senco)
+    senco.get_by_text("Ask for a review of the panel's decision").click()  # opens the details
+    review = senco.get_by_role("button", name="Ask for a review")
+    expect(review).to_be_visible()
+    assert_no_axe_violations(senco)
+    review.click()
+    assert_error_summary(senco, expected_message="Enter why you are asking for the decision to be reviewed")
+    expect(senco.get_by_role("button", name="Ask for a review")).to_be_visible()  # the details open again
+    assert_no_axe_violations(senco)
+
+
+def test_the_chair_records_a_decision_without_javascript(open_context: Any, panel: Any) -> None:
+    """Every step of a decision is a link or a form post: choosing the outcome is a GET form, not a script."""
+    scenario.start_meeting(panel)
+    first = scenario.item_of(panel, panel.requests[0])
+    page = signed_in(open_context, panel.chair, java_script_enabled=False)
+    expect(page.locator("body")).not_to_have_class(re.compile(r"js-enabled"))
+    page.goto(f"/panels/meetings/{first.meeting_id}/")
+    case_link(page, 1).click()
+    page.get_by_role("link", name="Record the panel's decision").click()
+    page.get_by_label("Approve a different amount").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_url(re.compile(r"\?outcome=approve_different$"))
+    page.get_by_label("Amount the panel approves").fill("750")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_role("alert")).to_contain_text("Decision on case 1 recorded: approve a different amount")
+    decision = PanelDecision.objects.get(agenda_item=first)
+    assert decision.amount == 750 and decision.decided_by == panel.chair

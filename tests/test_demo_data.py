@@ -1,18 +1,24 @@
 """The demo command builds five councils from the seed schemes and changes nothing when run again."""
 
+import io
 from decimal import Decimal
 
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
 
-from accounts.models import Role, RoleAssignment, User
-from audit.models import AuditEvent
-from funding.models import Budget, FundingRequest, LedgerEntry
+from accounts.models import PanelRole, Role, RoleAssignment, User
+from funding.models import Budget, FundingRequest, LedgerEntry, RequestEvent
+from funding.selectors import balance_of
 from localities.models import LocalAuthority, Locality, School
-from panels.models import Panel, PanelKind
+from panels.models import ConflictOfInterest, Panel, PanelKind, PanelMeeting, Recommendation
+from panels.services import current_decision, waiting_requests
 from pupils.models import Pupil
 from pupils.upn import validate_upn
+from send_portal.demo import SCHEMES
 
 # Every model of the project's apps (a new one is counted without anyone remembering to add it), and the
 # permission tables the demo could write to through guardian or auth.
@@ -27,11 +33,23 @@ def _row_counts():
     }
 
 
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup, django_db_blocker):
+    """The demo, seeded once for this module (it takes seconds) inside a transaction rolled back when the
+    module is done. Each test runs in a savepoint of it (the db fixture), so no test sees another's changes."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        output = io.StringIO()
+        with override_settings(DEBUG=True):
+            call_command("seed_demo", stdout=output)
+        yield output.getvalue()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def seeded(db, settings, capsys):
+def seeded(seeded_once, db, settings):
+    """The seeded demo and what the command printed; DEBUG on, so the test may run the command again."""
     settings.DEBUG = True
-    call_command("seed_demo")
-    return capsys.readouterr().out
+    return seeded_once
 
 
 def test_demo_runs_twice_without_duplicating_anything(seeded, settings):
@@ -111,20 +129,27 @@ def test_every_demo_pupil_has_a_valid_upn_of_its_own_council(seeded):
         assert upn[1:4] == la_code
 
 
+SLUGS = [scheme.slug for scheme in SCHEMES]
+PANEL_PREFIXES = ("panel-ep", "panel-health", "panel-social-care", "panel-head")
+
+
 def test_demo_prints_a_user_for_every_role_of_every_council(seeded):
-    for slug in ("croydon", "stockton", "northumberland", "norfolk", "northamptonshire"):
+    for slug in SLUGS:
         for prefix in ("senco", "panel-member", "la-officer", "finance", "specialist"):
             assert f"{prefix}.{slug}@example.org" in seeded
+        # The other panel members: one line a council, not one each.
+        (line,) = [line for line in seeded.splitlines() if f"panel-ep.{slug}@example.org" in line]
+        assert all(f"{prefix}.{slug}@example.org" in line for prefix in PANEL_PREFIXES)
     assert "password for all:" in seeded
     assert User.objects.get(email="senco.croydon@example.org").check_password("send-portal-demo-2026")
 
 
 def test_demo_refuses_to_run_when_debug_is_off(db, settings):
     settings.DEBUG = False
+    before = _row_counts()  # nothing, or the module's seeded demo: either way the refusal adds nothing
     with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("seed_demo")
-    assert LocalAuthority.objects.count() == 0
-    assert AuditEvent.objects.count() == 0
+    assert _row_counts() == before
 
 
 def test_demo_senco_sees_casework_and_a_top_up_candidate(seeded, client):
@@ -143,3 +168,55 @@ def test_demo_croydon_has_locality_budgets_and_requests_in_each_state(seeded):
     statuses = set(FundingRequest.objects.filter(local_authority=croydon).values_list("status", flat=True))
     assert {"approved", "more_info", "submitted", "draft"} <= statuses
     assert LedgerEntry.objects.filter(local_authority=croydon, kind="commitment").exists()
+
+
+def test_every_council_s_panel_shows_the_whole_journey(seeded):
+    """For every council: a multi-disciplinary panel, a meeting held (decisions, a declared conflict,
+    approved minutes), the next with its papers issued and recommendations in, and a later one with its
+    agenda open and requests waiting, among them a decision the school asked to have reviewed."""
+    now = timezone.now()
+    for scheme in SCHEMES:
+        slug, panel = scheme.slug, Panel.objects.get(local_authority__la_code=scheme.la_code)
+        places = set(
+            RoleAssignment.objects.filter(role=Role.PANEL_MEMBER, panel=panel).values_list("panel_role", flat=True)
+        )
+        assert places == {PanelRole.CHAIR, PanelRole.EDUCATIONAL_PSYCHOLOGIST, PanelRole.HEALTH,
+                          PanelRole.SOCIAL_CARE, PanelRole.HEADTEACHER_REPRESENTATIVE}, slug  # fmt: skip
+        held, upcoming, later = PanelMeeting.objects.filter(panel=panel).order_by("meets_at")
+        assert (held.status, upcoming.status, later.status) == ("minutes_approved", "papers_issued", "scheduled")
+        assert held.meets_at < now < upcoming.meets_at < later.meets_at
+
+        # The meeting held: attendance, a conflict a member declared, recommendations, an approval and a decline.
+        assert held.attendance.filter(present=True).count() == 4 and held.attendance.filter(present=False).count() == 1
+        declared = ConflictOfInterest.objects.get(agenda_item__meeting=held)
+        assert declared.member.email == f"panel-social-care.{slug}@example.org"
+        assert Recommendation.objects.filter(agenda_item__meeting=held).exists()
+        decisions = {item.funding_request_id: current_decision(item) for item in held.items.all()}
+        assert sorted(d.outcome for d in decisions.values()) == ["approve", "decline"], slug
+        approved = next(r for r, d in decisions.items() if d.outcome == "approve")
+        declined = next(r for r, d in decisions.items() if d.outcome == "decline")
+        # The approval is committed from the panel's pots (a share for each financial year), which still have money.
+        commitments = LedgerEntry.objects.filter(funding_request_id=approved, kind="commitment")
+        assert sum(c.committed_delta for c in commitments) == decisions[approved].amount
+        assert {c.budget.panel_id for c in commitments} == {panel.pk}
+        pots = Budget.objects.filter(local_authority=panel.local_authority, panel=panel)
+        assert pots.count() == 2 and all(balance_of(pot).available > 0 for pot in pots)
+        # The school asked for the decline to be reviewed: it waits for a later agenda.
+        assert FundingRequest.objects.get(pk=declined).status == "review"
+        waiting = list(waiting_requests(panel=panel))
+        assert declined in [r.pk for r in waiting]
+
+        # The next meeting: the headteacher representative's conflict was recorded with the papers.
+        conflict = ConflictOfInterest.objects.get(agenda_item__meeting=upcoming)
+        assert conflict.member.email == f"panel-head.{slug}@example.org"
+        assert "recorded when the papers were issued" in conflict.reason
+        recommenders = (
+            Recommendation.objects.filter(agenda_item__meeting=upcoming).order_by().values("member").distinct()
+        )
+        assert recommenders.count() >= 2 and not upcoming.items.filter(decisions__isnull=False).exists()
+
+        # The later meeting: a case on its open agenda, and requests still waiting.
+        assert later.items.count() >= 1 and not later.packs.exists()
+        if slug == "croydon":  # the Area SEND Lead referred the locality's requests to the central panel
+            referred = RequestEvent.objects.filter(request__panel=panel, to_status="referred")
+            assert referred.count() == FundingRequest.objects.filter(panel=panel).count() == 5

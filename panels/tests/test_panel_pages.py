@@ -72,11 +72,13 @@ def test_choosing_nothing_to_add_gets_an_error_summary(pw):
     assert not meeting.items.exists()
 
 
-def test_the_meeting_page_refreshes_while_the_pack_builds(pw):
+def test_the_meeting_page_checks_the_pack_s_progress_while_it_builds(pw):
     meeting = issued_meeting(pw)
     response = client_for(pw.officer).get(reverse("panels:meeting-detail", args=[meeting.pk]))
     page = response.content.decode()
-    assert '<meta http-equiv="refresh"' in page and "<progress" in page
+    assert "<progress" in page and 'data-refresh-seconds="3"' in page  # a script checks it in place
+    assert "Check whether the papers are ready" in page  # and a link does without JavaScript
+    assert '<meta http-equiv="refresh"' not in page  # no timed reload of the page (WCAG 2.2.1)
     assert response["Cache-Control"] == "no-store"
 
 

@@ -10,7 +10,10 @@ from send_portal.demo import demo_data_load
 
 
 class Command(BaseCommand):
-    help = "Create the five demo councils, their schools, synthetic pupils and one user per role (idempotent)."
+    help = (
+        "Create the five demo councils, their schools, synthetic pupils, one user per role and each panel's "
+        "members and meetings (idempotent)."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--allow-production", action="store_true", help="Seed even when DEBUG is off")
@@ -26,3 +29,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo users (password for all: {result.password}):")
         for email, authority, role in result.users:
             self.stdout.write(f"  {email:<42} {role:<26} {authority}")
+        self.stdout.write("Panel members besides the chair (the Panel member above chairs each council's panel):")
+        for authority, panel, emails in result.panels:
+            self.stdout.write(f"  {authority} ({panel}): {', '.join(emails)}")
