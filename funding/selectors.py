@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -40,6 +41,9 @@ BALANCE_SUMS = {
 def balance_of(budget: Budget) -> BudgetBalance:
     """A pot's balance from the running totals the ledger guard keeps with every entry (one row, however
     long the pot's ledger): what funding.ledger checks a movement against, under the pot's row lock."""
+    if connection.vendor != "postgresql":
+        # The embedded demo database (SQLite) has no trigger to keep the running totals: sum the ledger.
+        return balance_from_ledger(budget)
     totals = BudgetTotals.objects.filter(budget_id=budget.pk).values_list("budget_total", "committed", "paid").first()
     if totals is None:  # nothing written to the pot yet
         return BudgetBalance(ZERO, ZERO, ZERO)
