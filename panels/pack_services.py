@@ -50,7 +50,8 @@ def _version(*, actor: Any, meeting: PanelMeeting, excluded: list[int]) -> Panel
         obj=pack,
         summary=f"Panel pack {pack.pk} for meeting {meeting.pk} asked for, leaving out {len(excluded)} cases",
     )
-    transaction.on_commit(functools.partial(_enqueue, pack.pk))
+    # robust: a pack that cannot be queued (or, in-process, fails) must not stop the other after-commit work.
+    transaction.on_commit(functools.partial(_enqueue, pack.pk), robust=True)
     return pack
 
 

@@ -119,7 +119,7 @@ def agenda_rows(*, scope: Scope, meeting: PanelMeeting) -> list[AgendaRow]:
         withheld = item.funding_request_id in mine
         request = item.funding_request
         if withheld:
-            who = "Withheld: you declared a conflict of interest"
+            who = "Withheld: a conflict of interest is recorded for you"
         elif request.group_intervention_id:
             who = f"Group intervention: {request.group_intervention.name}"  # type: ignore[union-attr]
         elif names_visible and request.pupil is not None:

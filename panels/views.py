@@ -534,7 +534,8 @@ def _decision_page(request: HttpRequest, case: Any, *, correcting: PanelDecision
     }
     title = "Change the decision" if correcting else "Record the panel's decision"
     if outcome not in DecisionOutcome.values:
-        choose = OutcomeChoiceForm(request.GET if "outcome" in request.GET else None)
+        chosen = "outcome" in request.GET or "choose" in request.GET  # Continue pressed, perhaps with nothing chosen
+        choose = OutcomeChoiceForm(request.GET if chosen else None)
         if choose.is_bound:
             choose.is_valid()
         return render(request, "panels/decide_choose.html", {**base, "form": choose, "page_title": title})

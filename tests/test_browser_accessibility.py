@@ -532,7 +532,7 @@ def test_panel_members_conflict_and_recommendation_pages_are_accessible(open_con
     member.get_by_label("What is your conflict of interest?").fill("My niece attends the school")
     member.get_by_role("button", name="Declare the conflict").click()
     expect(member.get_by_role("alert")).to_contain_text("Conflict of interest declared on case 2")
-    expect(member.get_by_text("Withheld: you declared a conflict of interest")).to_be_visible()
+    expect(member.get_by_text("Withheld: a conflict of interest is recorded for you")).to_be_visible()
     assert_no_axe_violations(member)
 
     health = panel.members[2]

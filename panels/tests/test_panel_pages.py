@@ -109,10 +109,10 @@ def test_a_member_declares_a_conflict_and_the_case_is_withheld_from_them(pw):
     response = member.post(reverse("panels:conflict", args=[item.pk]), {"reason": "My niece attends"}, follow=True)
     page = text(response)
     assert "Conflict of interest declared on case 1" in page
-    assert "Withheld: you declared a conflict of interest" in page
+    assert "Withheld: a conflict of interest is recorded for you" in page
     assert pw.requests[0].school.name not in page.split("Case 1")[1].split("Case 2")[0]
     case_page = text(member.get(reverse("panels:case", args=[item.pk])))
-    assert "You declared a conflict of interest on this case" in case_page and "Funding request" not in case_page
+    assert "A conflict of interest is recorded for you on this case" in case_page and "Funding request" not in case_page
     for name in ("panels:recommend", "panels:conflict"):
         assert member.get(reverse(name, args=[item.pk])).status_code == 404
     assert member.get(reverse("funding:request-detail", args=[pw.requests[0].pk])).status_code == 404
@@ -406,5 +406,15 @@ def test_a_conflicted_chair_gets_no_decision_form_for_that_case(pw):
     for name in ("panels:decide", "panels:decision-change"):
         assert chair.get(reverse(name, args=[item.pk])).status_code == 404
         assert chair.post(reverse(name, args=[item.pk]) + "?outcome=approve", {}).status_code == 404
-    assert "You declared a conflict of interest on this case" in text(chair.get(reverse("panels:case", args=[item.pk])))
+    assert "A conflict of interest is recorded for you on this case" in text(
+        chair.get(reverse("panels:case", args=[item.pk]))
+    )
     assert not PanelDecision.objects.exists()
+
+
+def test_continuing_without_choosing_a_decision_says_so(pw):
+    start_meeting(pw)
+    item = item_of(pw, pw.requests[0])
+    response = client_for(pw.chair).get(reverse("panels:decide", args=[item.pk]) + "?choose=1")
+    page = response.content.decode()
+    assert "<title>Error: " in page and "Select the panel&#x27;s decision" in page
