@@ -449,13 +449,14 @@ def _panel_journey(
     """The panel at work, through the panel and funding services as its people would do it: a meeting held
     with its minutes approved (an approval, a decline the school then asked to have reviewed, a declared
     conflict of interest), the next meeting with its papers issued and members' recommendations in, and a
-    later one whose agenda is still open with requests waiting. Runs once per panel (skipped when the panel
-    has meetings). The packs are built by Celery once the demo's transaction commits."""
+    later one whose agenda is still open with requests waiting. Runs once per panel (skipped once any of its
+    meetings has an agenda, so an older demo database's bare meeting does not stop it). The packs are built by
+    Celery once the demo's transaction commits."""
     from funding import services as funding_services
     from panels import services
     from panels.models import PanelMeeting
 
-    if panel.meetings.exists():
+    if panel.meetings.filter(items__isnull=False).exists():
         return
     slug = _slug(authority)
     officer, chair, senco = (_person(f"{who}.{slug}@example.org", authority)
