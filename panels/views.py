@@ -446,37 +446,27 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "panels/case_detail.html", context)
 
 
-@tenant_member(Role.PANEL_MEMBER)
-@require_http_methods(["GET", "POST"])
-def conflict_declare(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
-    case = selectors.case_for_page(scope=scope, pk=pk)
-    if case.withheld:
-        raise Http404
-    form = ReasonForm(
-        request.POST if request.method == "POST" else None,
-        label="What is your conflict of interest?",
-        missing="Enter the reason for the conflict of interest, for example your connection to the school",
-        help_text="For example, you are the headteacher of the pupil's school, or you know the family.",
-    )
+def _case_step(
+    request: HttpRequest,
+    case: Any,
+    form: Any,
+    *,
+    act: Callable[[dict[str, Any]], Any],
+    success: str,
+    title: str,
+    button: str,
+    intro: str = "",
+) -> HttpResponse:
+    """A member's step on one case (declare a conflict, recommend): the form, the service, its refusal shown
+    on the form, then back to the meeting."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.conflict_declare(
-                actor=request.user, scope=scope, item_id=case.item.pk, reason=form.cleaned_data["reason"]
-            )
+            act(form.cleaned_data)
         except ValidationError as error:
             show_service_errors(form, error)
         else:
-            messages.success(
-                request,
-                f"Conflict of interest declared on case {case.item.position}: you will not see its papers or take "
-                "part in its decision",
-            )
+            messages.success(request, success)
             return redirect("panels:meeting-detail", case.meeting.pk)
-    return _case_form(request, case, form, title="Declare a conflict of interest", button="Declare the conflict")
-
-
-def _case_form(request: HttpRequest, case: Any, form: Any, *, title: str, button: str, intro: str = "") -> HttpResponse:
     context = {
         "form": form,
         "page_title": title,
@@ -488,30 +478,56 @@ def _case_form(request: HttpRequest, case: Any, form: Any, *, title: str, button
     return render(request, "govuk/form_page.html", context)
 
 
-@tenant_member(Role.PANEL_MEMBER)
-@require_http_methods(["GET", "POST"])
-def recommend(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
-    case = selectors.case_for_page(scope=scope, pk=pk)
+def _case_for_member(request: HttpRequest, pk: int) -> Any:
+    case = selectors.case_for_page(scope=request.scope, pk=pk)  # type: ignore[attr-defined]
     if case.withheld:
         raise Http404
-    mine = next((r for r in case.recommendations if r.member_id == scope.user_id), None)
-    initial = {"choice": mine.choice, "amount": mine.amount, "comment": mine.comment} if mine else None
-    form = RecommendationForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.recommendation_record(
-                actor=request.user, scope=scope, item_id=case.item.pk, **form.service_kwargs()
-            )
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
-            messages.success(request, f"Your recommendation on case {case.item.position} is recorded")
-            return redirect("panels:meeting-detail", case.meeting.pk)
-    return _case_form(
+    return case
+
+
+@tenant_member(Role.PANEL_MEMBER)
+@require_http_methods(["GET", "POST"])
+def conflict_declare(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_member(request, pk)
+    form = ReasonForm(
+        request.POST if request.method == "POST" else None,
+        label="What is your conflict of interest?",
+        missing="Enter the reason for the conflict of interest, for example your connection to the school",
+        help_text="For example, you are the headteacher of the pupil's school, or you know the family.",
+    )
+    return _case_step(
         request,
         case,
         form,
+        act=lambda data: services.conflict_declare(
+            actor=request.user,
+            scope=request.scope,  # type: ignore[attr-defined]
+            item_id=case.item.pk,
+            reason=data["reason"],
+        ),
+        success=f"Conflict of interest declared on case {case.item.position}: you will not see its papers or take "
+        "part in its decision",
+        title="Declare a conflict of interest",
+        button="Declare the conflict",
+    )
+
+
+@tenant_member(Role.PANEL_MEMBER)
+@require_http_methods(["GET", "POST"])
+def recommend(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_member(request, pk)
+    scope = request.scope  # type: ignore[attr-defined]
+    mine = next((r for r in case.recommendations if r.member_id == scope.user_id), None)
+    initial = {"choice": mine.choice, "amount": mine.amount, "comment": mine.comment} if mine else None
+    form = RecommendationForm(request.POST if request.method == "POST" else None, initial=initial)
+    return _case_step(
+        request,
+        case,
+        form,
+        act=lambda data: services.recommendation_record(
+            actor=request.user, scope=scope, item_id=case.item.pk, **form.service_kwargs()
+        ),
+        success=f"Your recommendation on case {case.item.position} is recorded",
         title="Record your recommendation",
         button="Record recommendation",
         intro=f"The school asked for £{case.item.funding_request.amount_requested:,.2f}. The chair sees every "
